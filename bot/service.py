@@ -1,0 +1,83 @@
+"""What every front end (command line, Telegram, console chat) calls: ingest and digests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlite_utils import Database
+
+from ingest.errors import IngestError
+from ingest.files import expand_sources, load_file
+from storage.articles import latest_topic_time, save_article, window_documents
+from storage.db import iso
+from summarize.digest import DEFAULT_MAX_WORDS, build_digest
+from summarize.errors import UnknownTopic
+from summarize.model import Digest
+from summarize.topics import Topic, find_topic
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    """What happened to one source: status is 'added', 'duplicate' or 'rejected'."""
+
+    source: str
+    status: str
+    detail: str
+
+
+def ingest_files(
+    db: Database,
+    paths: Sequence[str],
+    topics: Sequence[Topic],
+    now: datetime,
+    outlet: str | None = None,
+    published: str | None = None,
+) -> Iterator[IngestOutcome]:
+    """Read each file (folders expanded), store new articles, report each source."""
+    for path in expand_sources(paths):
+        try:
+            article = load_file(path, topics, outlet=outlet, published=published)
+        except IngestError as error:
+            yield IngestOutcome(str(path), "rejected", str(error))
+            continue
+        tagged = sorted({t for s in article.sentences for t in s.topics})
+        about = (
+            f"{article.outlet or 'unknown outlet'}, {article.published or 'undated'}, "
+            f"{len(article.sentences)} sentences, topics: {', '.join(tagged) or 'none'}"
+        )
+        if save_article(db, article, now):
+            yield IngestOutcome(str(path), "added", f"{article.id} “{article.title}” ({about})")
+        else:
+            yield IngestOutcome(str(path), "duplicate", f"already stored as {article.id}")
+
+
+def resolve_topic(name: str, topics: Sequence[Topic]) -> Topic:
+    topic = find_topic(name, topics)
+    if topic is None:
+        known = ", ".join(t.name for t in topics)
+        raise UnknownTopic(f"unknown topic {name!r} (known topics: {known})")
+    return topic
+
+
+def topic_digest(
+    db: Database,
+    topic: Topic,
+    now: datetime,
+    *,
+    since: datetime | None = None,
+    max_words: int = DEFAULT_MAX_WORDS,
+    window_days: float = 3.0,
+) -> Digest:
+    """The digest of `topic`: from `since` on, else the few days up to its newest article."""
+    if since is not None:
+        documents = window_documents(db, topic.name, iso(since))
+    else:
+        newest = latest_topic_time(db, topic.name)
+        if newest is None:
+            documents = []
+        else:
+            start = datetime.fromisoformat(newest) - timedelta(days=window_days)
+            documents = window_documents(db, topic.name, iso(start), newest)
+    return build_digest(documents, now=now, topic=topic, max_words=max_words)

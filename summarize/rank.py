@@ -1,0 +1,67 @@
+"""sumy glue: our sentences as a sumy document, and the ratings a sumy summarizer gives them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
+from sumy.nlp.stemmers import Stemmer
+from sumy.summarizers.lex_rank import LexRankSummarizer
+from sumy.utils import get_stop_words
+
+from summarize.sentences import NewsTokenizer, split_words
+
+TOKENIZER = NewsTokenizer()
+STEMMER = Stemmer("english")
+STOP_WORDS = frozenset(get_stop_words("english"))
+
+
+def sumy_document(paragraphs: Sequence[Sequence[str]]) -> Any:
+    """A sumy document model from paragraphs of already split sentences."""
+    return ObjectDocumentModel(
+        [Paragraph([Sentence(text, TOKENIZER) for text in sentences]) for sentences in paragraphs]
+    )
+
+
+def sumy_ratings(summarizer: Any, texts: Sequence[str]) -> list[float]:
+    """The rating `summarizer` gives each of `texts` (one paragraph each), in input order.
+
+    sumy calls a callable sentence count with every sentence sorted by rating,
+    which is how the ratings are read without private API.
+    """
+    document = sumy_document([[text] for text in texts])
+    seen: dict[int, float] = {}
+
+    def take_all(infos: Sequence[Any]) -> Sequence[Any]:
+        for info in infos:
+            seen[info.order] = float(info.rating)
+        return infos
+
+    summarizer(document, take_all)
+    return [seen.get(order, 0.0) for order in range(len(texts))]
+
+
+def lexrank(stop_words: frozenset[str] = STOP_WORDS) -> Any:
+    summarizer = LexRankSummarizer(STEMMER)
+    summarizer.stop_words = stop_words
+    return summarizer
+
+
+def content_terms(text: str) -> frozenset[str]:
+    """Stemmed content words of a sentence, for similarity between sentences."""
+    return frozenset(
+        STEMMER(word.lower()) for word in split_words(text) if word.lower() not in STOP_WORDS
+    )
+
+
+def similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    """Overlap of two term sets relative to the smaller one (1.0: one contains the other)."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    """Shared terms over all terms of two sentences (1.0: the same terms)."""
+    return len(a & b) / len(a | b) if a and b else 0.0
