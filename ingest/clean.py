@@ -47,8 +47,7 @@ _TIMESTAMP = re.compile(
     re.IGNORECASE,
 )
 _DATELINE = re.compile(
-    r"^[A-Z][A-Z .,'’-]{1,40}\s*\((?:Reuters|AP|AFP|Bloomberg|dpa|UPI|TASS|Interfax)\)"
-    r"\s*[:\-–—]+\s*"
+    r"^[A-Z][A-Z .,'’-]{1,40}\s*\([A-Z][\w.]*(?: [A-Z][\w.]*){0,2}\)\s*[:\-–—]+\s*"
 )
 _TERMINAL = re.compile(r"[.!?…][\"'”’)\]»]*$")
 

@@ -132,7 +132,7 @@ _BOUNDARY = re.compile(
     r"([.!?…]+)([" + re.escape(_CLOSERS) + r"]*)(\s+)(?=[" + re.escape(_OPENERS) + r"]*[A-Z0-9])"
 )
 _TOKEN_BEFORE = re.compile(r"(\S+)$")
-_WORD = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*")
+_WORD = re.compile(r"[^\W_]+(?:[-'’.,][^\W_]+)*")
 
 
 def _is_boundary(before: str, punct: str, closers: str, after: str) -> bool:
