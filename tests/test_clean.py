@@ -1,7 +1,7 @@
 from ingest.article import guess_outlet
 from ingest.clean import clean_text
 
-RAW = """ date 2025-02-03 Smoke rises over a village in this handout picture. Press Service/via REUTERS
+RAW = """ date 2025-02-03 Smoke rises over a village. Press Service/via REUTERS
 
 By Jane Roe and John Doe
 
@@ -38,7 +38,9 @@ def test_caption_cues_without_credit_are_dropped() -> None:
         "A tank fires in this screen grab taken from a video released on Sunday.\n"
         "The attack began at dawn, officials in the region said on Sunday."
     )
-    assert clean.paragraphs == ("The attack began at dawn, officials in the region said on Sunday.",)
+    assert clean.paragraphs == (
+        "The attack began at dawn, officials in the region said on Sunday.",
+    )
 
 
 def test_outlet_is_read_from_the_text() -> None:

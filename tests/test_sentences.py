@@ -12,7 +12,10 @@ from summarize.sentences import NewsTokenizer, split_sentences, split_words
     [
         (
             "The U.S. said on Jan. 5 that Maj. Gen. Ivan Petrov was No. 2 in the unit. It grew.",
-            ["The U.S. said on Jan. 5 that Maj. Gen. Ivan Petrov was No. 2 in the unit.", "It grew."],
+            [
+                "The U.S. said on Jan. 5 that Maj. Gen. Ivan Petrov was No. 2 in the unit.",
+                "It grew.",
+            ],
         ),
         (
             "Output fell 3.5 percent in 2024. Prices rose 1.25 points.",

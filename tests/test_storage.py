@@ -28,9 +28,14 @@ def test_open_creates_schema_in_wal_mode_and_is_idempotent(tmp_path: Path) -> No
     path = tmp_path / "s.db"
     db = open_database(path)
     assert db.journal_mode == "wal"
-    assert {"articles", "sentences", "sentence_topics", "subscribers", "deliveries", "feeds"} <= set(
-        db.table_names()
-    )
+    assert {
+        "articles",
+        "sentences",
+        "sentence_topics",
+        "subscribers",
+        "deliveries",
+        "feeds",
+    } <= set(db.table_names())
     assert [r["name"] for r in db.table("_migrations").rows] == [name for name, _ in MIGRATIONS]
     again = open_database(path)
     assert again.table("_migrations").count == len(MIGRATIONS)

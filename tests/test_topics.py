@@ -19,9 +19,7 @@ TOPICS = load_topics()
         ("The talks in Geneva ended without agreement.", []),
     ],
 )
-def test_each_sentence_is_tagged_by_the_places_it_names(
-    sentence: str, expected: list[str]
-) -> None:
+def test_each_sentence_is_tagged_by_the_places_it_names(sentence: str, expected: list[str]) -> None:
     assert tag_sentence(sentence, TOPICS) == expected
 
 
@@ -34,7 +32,7 @@ def test_shipped_topics_cover_both_fronts() -> None:
 
 
 def test_malformed_topic_config_is_refused_clearly() -> None:
-    with pytest.raises(TopicConfigError, match="no \\[topics.NAME\\]"):
+    with pytest.raises(TopicConfigError, match=r"no \[topics\.NAME\]"):
         topics_from_config({})
     with pytest.raises(TopicConfigError, match="lower-case"):
         topics_from_config({"topics": {"Bad Name": {"aliases": ["x"]}}})
