@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -58,8 +59,6 @@ def test_every_seed_ingests_once(tmp_path: Path, seeds: Path, seed_manifest: dic
 
 
 def test_no_caption_credit_or_byline_becomes_a_sentence(seed_db: Path) -> None:
-    import sqlite3
-
     sentences = [row[0] for row in sqlite3.connect(seed_db).execute("select text from sentences")]
     assert len(sentences) > 100
     assert [s for s in sentences if JUNK.search(s)] == []
@@ -185,3 +184,27 @@ def test_one_bad_source_does_not_stop_the_others(tmp_path: Path, seeds: Path) ->
     assert result.returncode == 0
     assert result.stdout.strip().endswith("1 added, 0 duplicate, 1 rejected")
     assert "rejected" in result.stderr and "empty.txt" in result.stderr
+
+
+def test_html_page_is_extracted_and_cleaned(tmp_path: Path) -> None:
+    body = "\n".join(
+        f"<p>Paragraph {n}: Ukrainian units held positions near Sudzha in the Kursk region on "
+        f"Sunday, the regional command said in its {n}th update of the day.</p>"
+        for n in range(1, 5)
+    )
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>Units hold near Sudzha - Example Times</title>"
+        '<meta property="og:site_name" content="Example Times">'
+        '<meta property="article:published_time" content="2025-03-09T08:00:00Z"></head>'
+        "<body><nav>Home | World | Sport</nav><article><h1>Units hold near Sudzha</h1>"
+        "<p>By Jane Roe</p>\n"
+        f"{body}</article><footer>© Example Times</footer></body></html>"
+    )
+    db = tmp_path / "s.db"
+    result = run_cli("--db", str(db), "ingest", str(page))
+    assert result.returncode == 0, result.stderr
+    assert "(Example Times, 2025-03-09, 4 sentences, topics: kursk)" in result.stdout
+    texts = [r[0] for r in sqlite3.connect(db).execute("select text from sentences")]
+    assert texts[0].startswith("Paragraph 1: Ukrainian units held")
+    assert not [t for t in texts if "Jane Roe" in t or "Home" in t]
