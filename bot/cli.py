@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.evaluate import SYSTEMS, evaluate, format_table, load_clusters
 from bot.render import render_plain
 from bot.service import ingest_files, resolve_topic, topic_digest
 from bot.settings import Settings, from_environment
@@ -68,6 +70,16 @@ def build_parser() -> argparse.ArgumentParser:
     summarize.add_argument("--json", action="store_true")
     summarize.add_argument("--max-words", type=_words, default=DEFAULT_MAX_WORDS)
 
+    evaluation = commands.add_parser("eval", help="ROUGE of ours and the baselines on DUC data")
+    evaluation.add_argument("dataset", metavar="DATASET", help="folder of cluster/docs, refs")
+    evaluation.add_argument("--json", action="store_true")
+    evaluation.add_argument("--max-words", type=_words, default=100)
+    evaluation.add_argument(
+        "--systems",
+        default=",".join(SYSTEMS),
+        help=f"comma-separated, from: {', '.join(SYSTEMS)}",
+    )
+
     topics = commands.add_parser("topics", help="the configured topics and their aliases")
     topics.add_argument("--json", action="store_true")
     return parser
@@ -108,6 +120,30 @@ def run_summarize(settings: Settings, args: argparse.Namespace, now: datetime) -
     return 0
 
 
+def run_eval(args: argparse.Namespace) -> int:
+    systems = [name.strip() for name in args.systems.split(",") if name.strip()]
+    unknown = [name for name in systems if name not in SYSTEMS]
+    if unknown or not systems:
+        print(f"sitrep: error: unknown system {', '.join(unknown) or '(none)'}", file=sys.stderr)
+        return 2
+    clusters = load_clusters(Path(args.dataset))
+    scores = evaluate(clusters, systems, args.max_words)
+    if args.json:
+        listing = [
+            {
+                "system": s.system,
+                "rouge1": round(s.rouge1, 2),
+                "rouge2": round(s.rouge2, 2),
+                "seconds_per_cluster": round(s.seconds_per_cluster, 4),
+            }
+            for s in scores
+        ]
+        print(json.dumps({"clusters": len(clusters), "scores": listing}, indent=2))
+    else:
+        print(format_table(scores, len(clusters)))
+    return 0
+
+
 def run_topics(settings: Settings, args: argparse.Namespace) -> int:
     if args.json:
         listing = [
@@ -138,11 +174,28 @@ def dispatch(args: argparse.Namespace, settings: Settings, now: datetime) -> int
         return 0
     if args.command == "summarize":
         return run_summarize(settings, args, now)
+    if args.command == "eval":
+        return run_eval(args)
     return run_topics(settings, args)
+
+
+def keep_stdout_for_results() -> None:
+    """Send what native code prints (the HiGHS solver can) to stderr; stdout stays ours."""
+    stream = sys.stdout
+    if stream is None or stream is not sys.__stdout__:
+        return
+    try:
+        stream.flush()
+        ours = os.dup(1)
+        os.dup2(2, 1)
+        sys.stdout = os.fdopen(ours, "w", encoding="utf-8", buffering=1)
+    except (OSError, ValueError):
+        pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    keep_stdout_for_results()
     try:
         settings = from_environment(db=args.db, topics=args.topics)
         return dispatch(args, settings, utc_now())

@@ -79,14 +79,12 @@ _NEVER_END = frozenset(["e.g", "i.e", "vs", "cf", "approx", "est", "incl"])
 _SENTENCE_STARTERS = frozenset(
     [
         "the",
-        "a",
         "an",
         "he",
         "she",
         "it",
         "they",
         "we",
-        "i",
         "you",
         "his",
         "her",
@@ -146,8 +144,10 @@ def _is_boundary(before: str, punct: str, closers: str, after: str) -> bool:
     bare = token.lower()
     next_word = re.match(r"[" + re.escape(_OPENERS) + r"]*([\w.]+)", after)
     following = next_word.group(1) if next_word else ""
-    if bare in _TITLES or bare in _NEVER_END:
+    if bare in _NEVER_END:
         return False
+    if bare in _TITLES:  # "Gen. Smith", but "talks with Hun Sen. In a letter ..."
+        return following.lower() in _SENTENCE_STARTERS
     if bare in _BEFORE_NUMBER and following[:1].isdigit():
         return False
     # A single initial ("J. Smith") or a dotted acronym ("U.S.", "U.N.").

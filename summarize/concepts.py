@@ -1,0 +1,164 @@
+"""Concept-coverage selection: the sentences that cover the most important bigrams
+within a word budget, solved exactly as an integer program (Gillick & Favre 2009).
+
+A concept is a stemmed bigram (not two stop words) or, with a smaller weight, a
+content word. Its weight sums over the documents that carry it, each document
+counting by how early the concept first appears there (news puts what matters
+first) times the document's boost (recency). A concept counts once however many
+chosen sentences hold it, so saying a thing twice earns nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import coo_matrix, hstack, identity, vstack
+
+from summarize.rank import STEMMER, STOP_WORDS
+
+Concept = tuple[str, ...]
+_TOKEN = re.compile(r"[a-z0-9]+")
+_stems: dict[str, str] = {}
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A sentence (or a sentence with the one it depends on) as the selector sees it."""
+
+    text: str
+    document: int  # which document it comes from
+    position: int  # sentence number within that document
+    words: int  # length counted against the budget
+    boost: float = 1.0  # document weight (recency) when counting concepts
+    bonus: float = 0.0  # extra objective value when chosen (corroboration), in concept units
+
+
+@dataclass(frozen=True)
+class ConceptSettings:
+    min_documents: int = 2  # concepts in fewer documents are noise (relaxed for few documents)
+    position_decay: float = 0.1  # weight lost per sentence of depth, down to a tenth
+    unigram_weight: float = 0.7  # weight of a content word relative to a bigram
+
+
+def _stem(token: str) -> str:
+    stem = _stems.get(token)
+    if stem is None:
+        stem = _stems[token] = STEMMER(token)
+    return stem
+
+
+@lru_cache(maxsize=65536)
+def sentence_concepts(text: str) -> frozenset[Concept]:
+    """Stemmed bigrams (not both stop words) and content words of a sentence."""
+    raw = _TOKEN.findall(text.lower())
+    stems = [_stem(t) for t in raw]
+    stop = [t in STOP_WORDS for t in raw]
+    concepts: set[Concept] = {
+        (stems[i], stems[i + 1]) for i in range(len(stems) - 1) if not (stop[i] and stop[i + 1])
+    }
+    concepts.update((s,) for s, is_stop in zip(stems, stop, strict=True) if not is_stop)
+    return frozenset(concepts)
+
+
+def concept_weights(units: Sequence[Unit], settings: ConceptSettings) -> dict[Concept, float]:
+    """Each concept's weight over the documents of `units` (see the module text)."""
+    best: dict[tuple[Concept, int], float] = {}
+    for unit in units:
+        value = max(0.1, 1.0 - settings.position_decay * unit.position) * unit.boost
+        for concept in sentence_concepts(unit.text):
+            scaled = value if len(concept) == 2 else value * settings.unigram_weight
+            key = (concept, unit.document)
+            if scaled > best.get(key, 0.0):
+                best[key] = scaled
+    weights: dict[Concept, float] = defaultdict(float)
+    documents: dict[Concept, int] = defaultdict(int)
+    for (concept, _), value in best.items():
+        weights[concept] += value
+        documents[concept] += 1
+    n_documents = len({u.document for u in units})
+    floor = max(1, min(settings.min_documents, n_documents // 2))
+    return {c: w for c, w in weights.items() if documents[c] >= floor}
+
+
+def select_units(
+    units: Sequence[Unit],
+    weights: dict[Concept, float],
+    budget: int,
+    max_units: int | None = None,
+    exclusive: Sequence[Sequence[int]] = (),
+) -> list[int]:
+    """Indices of the units that cover the most concept weight within `budget` words.
+
+    At most `max_units` units are chosen, and at most one of each group in `exclusive`.
+    """
+    index = {c: i for i, c in enumerate(weights)}
+    n_units, n_concepts = len(units), len(index)
+    if n_units == 0 or n_concepts == 0:
+        return []
+    rows, cols = [], []
+    for j, unit in enumerate(units):
+        for concept in sentence_concepts(unit.text):
+            if concept in index:
+                rows.append(index[concept])
+                cols.append(j)
+    occurrence = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_concepts, n_units))
+    # Variables: units, then concepts. Ties go to the earlier sentence.
+    unit_value = np.array([u.bonus + 1e-4 / (1 + u.position) for u in units])
+    cost = -np.concatenate([unit_value, np.array(list(weights.values()))])
+    # A concept counts only if some chosen unit holds it: c_i - sum_j occ_ij s_j <= 0.
+    rows_matrix = [hstack([-occurrence, identity(n_concepts)])]
+    upper = [np.zeros(n_concepts)]
+    rows_matrix.append(
+        coo_matrix(np.concatenate([[u.words for u in units], np.zeros(n_concepts)])[None, :])
+    )
+    upper.append(np.array([float(budget)]))
+    limits = [(list(g), 1.0) for g in exclusive if len(g) > 1]
+    if max_units is not None:
+        limits.append((list(range(n_units)), float(max_units)))
+    for members, limit in limits:
+        row = np.zeros(n_units + n_concepts)
+        row[members] = 1.0
+        rows_matrix.append(coo_matrix(row[None, :]))
+        upper.append(np.array([limit]))
+    result = milp(
+        cost,
+        constraints=LinearConstraint(vstack(rows_matrix).tocsr(), -np.inf, np.concatenate(upper)),
+        integrality=np.ones(n_units + n_concepts),
+        bounds=Bounds(0, 1),
+        options={"time_limit": 10.0},
+    )
+    if result.x is None:
+        return []
+    return [j for j in range(n_units) if result.x[j] > 0.5]
+
+
+def best_addition(
+    units: Sequence[Unit],
+    chosen: Sequence[int],
+    weights: dict[Concept, float],
+    words: int,
+    skip: Callable[[int], bool] = lambda j: False,
+) -> int | None:
+    """The unit not chosen (nor skipped) whose first `words` words add the most weight."""
+    covered: set[Concept] = set()
+    for j in chosen:
+        covered |= sentence_concepts(units[j].text)
+    gains = {
+        j: sum(
+            weights.get(c, 0.0)
+            for c in sentence_concepts(" ".join(u.text.split()[:words])) - covered
+        )
+        for j, u in enumerate(units)
+        if j not in chosen and not skip(j)
+    }
+    return max(gains, key=lambda j: gains[j]) if gains else None
+
+
+def unit_weight(unit: Unit, weights: dict[Concept, float]) -> float:
+    return sum(weights.get(c, 0.0) for c in sentence_concepts(unit.text))
