@@ -182,7 +182,7 @@ def dispatch(args: argparse.Namespace, settings: Settings, now: datetime) -> int
 def keep_stdout_for_results() -> None:
     """Send what native code prints (the HiGHS solver can) to stderr; stdout stays ours."""
     stream = sys.stdout
-    if stream is None or stream is not sys.__stdout__:
+    if stream is not sys.__stdout__ or stream is None:
         return
     try:
         stream.flush()
