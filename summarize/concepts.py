@@ -24,6 +24,7 @@ from summarize.rank import STEMMER, STOP_WORDS
 
 Concept = tuple[str, ...]
 _TOKEN = re.compile(r"[a-z0-9]+")
+MAX_CANDIDATES = 150
 _stems: dict[str, str] = {}
 
 
@@ -96,39 +97,51 @@ def select_units(
     """Indices of the units that cover the most concept weight within `budget` words.
 
     At most `max_units` units are chosen, and at most one of each group in `exclusive`.
+    Only the `MAX_CANDIDATES` units richest in concept weight per word enter the
+    program, which keeps a 500-sentence cluster well under a second.
     """
-    index = {c: i for i, c in enumerate(weights)}
-    n_units, n_concepts = len(units), len(index)
-    if n_units == 0 or n_concepts == 0:
+    if len(units) > MAX_CANDIDATES:
+        density = [unit_weight(u, weights) / max(u.words, 1) for u in units]
+        keep = sorted(sorted(range(len(units)), key=lambda j: -density[j])[:MAX_CANDIDATES])
+        where = {j: n for n, j in enumerate(keep)}
+        groups = [[where[j] for j in g if j in where] for g in exclusive]
+        picked = select_units([units[j] for j in keep], weights, budget, max_units, groups)
+        return [keep[n] for n in picked]
+    if not units:
         return []
-    rows, cols = [], []
+    # Ties go to the earlier sentence. A concept only one unit holds is simply part of
+    # that unit's value; only shared concepts need a variable of their own.
+    unit_value = np.array([u.bonus + 1e-4 / (1 + u.position) for u in units])
+    holders: dict[Concept, list[int]] = defaultdict(list)
     for j, unit in enumerate(units):
         for concept in sentence_concepts(unit.text):
-            if concept in index:
-                rows.append(index[concept])
-                cols.append(j)
+            if concept in weights:
+                holders[concept].append(j)
+    shared = []
+    for concept, held_by in holders.items():
+        if len(held_by) == 1:
+            unit_value[held_by[0]] += weights[concept]
+        else:
+            shared.append(concept)
+    n_units, n_concepts = len(units), len(shared)
+    rows = [i for i, c in enumerate(shared) for _ in holders[c]]
+    cols = [j for c in shared for j in holders[c]]
     occurrence = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_concepts, n_units))
-    # Variables: units, then concepts. Ties go to the earlier sentence.
-    unit_value = np.array([u.bonus + 1e-4 / (1 + u.position) for u in units])
-    cost = -np.concatenate([unit_value, np.array(list(weights.values()))])
-    # A concept counts only if some chosen unit holds it: c_i - sum_j occ_ij s_j <= 0.
-    rows_matrix = [hstack([-occurrence, identity(n_concepts)])]
-    upper = [np.zeros(n_concepts)]
-    rows_matrix.append(
-        coo_matrix(np.concatenate([[u.words for u in units], np.zeros(n_concepts)])[None, :])
-    )
-    upper.append(np.array([float(budget)]))
-    limits = [(list(g), 1.0) for g in exclusive if len(g) > 1]
+    # Variables: units, then shared concepts; a concept counts only if a chosen unit
+    # holds it: c_i - sum_j occ_ij s_j <= 0.
+    cost = -np.concatenate([unit_value, [weights[c] for c in shared]])
+    blocks = [hstack([-occurrence, identity(n_concepts)])]
+    upper = [0.0] * n_concepts
+    limits = [([u.words for u in units], float(budget))]
+    limits += [(_indicator(g, n_units), 1.0) for g in exclusive if len(g) > 1]
     if max_units is not None:
-        limits.append((list(range(n_units)), float(max_units)))
-    for members, limit in limits:
-        row = np.zeros(n_units + n_concepts)
-        row[members] = 1.0
-        rows_matrix.append(coo_matrix(row[None, :]))
-        upper.append(np.array([limit]))
+        limits.append(([1.0] * n_units, float(max_units)))
+    for coefficients, limit in limits:
+        blocks.append(coo_matrix(np.concatenate([coefficients, np.zeros(n_concepts)])[None, :]))
+        upper.append(limit)
     result = milp(
         cost,
-        constraints=LinearConstraint(vstack(rows_matrix).tocsr(), -np.inf, np.concatenate(upper)),
+        constraints=LinearConstraint(vstack(blocks).tocsr(), -np.inf, np.array(upper)),
         integrality=np.ones(n_units + n_concepts),
         bounds=Bounds(0, 1),
         options={"time_limit": 10.0},
@@ -136,6 +149,13 @@ def select_units(
     if result.x is None:
         return []
     return [j for j in range(n_units) if result.x[j] > 0.5]
+
+
+def _indicator(members: Sequence[int], size: int) -> list[float]:
+    row = [0.0] * size
+    for j in members:
+        row[j] = 1.0
+    return row
 
 
 def best_addition(

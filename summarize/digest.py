@@ -52,7 +52,9 @@ _REFERENCE = (
 )
 _IMPERSONAL = r"(?! (?:is|was) (?:not )?(?:clear|unclear|expected|likely|unlikely)\b)"
 # Openings that lean on an earlier sentence, also after an opening clause ("Advancing ..., they").
-_DANGLING = re.compile(rf"^(?:[^,“”\"]{{3,80}},\s+)?{_REFERENCE}\b{_IMPERSONAL}", re.IGNORECASE)
+_DANGLING = re.compile(
+    rf"^(?:{_REFERENCE}\b{_IMPERSONAL}|[^,“”\"]{{3,80}},\s+(?:it|he|she|they)\b)", re.IGNORECASE
+)
 # A claim whose speaker is only a pronoun or "the ministry": "..., he said."
 _UNNAMED_SPEAKER = re.compile(
     rf"\b{_REFERENCE}\s+(?:said|says|added|told|wrote|stated|noted|explained|announced)\b",
