@@ -132,7 +132,7 @@ def select_units(
     cost = -np.concatenate([unit_value, [weights[c] for c in shared]])
     blocks = [hstack([-occurrence, identity(n_concepts)])]
     upper = [0.0] * n_concepts
-    limits = [([u.words for u in units], float(budget))]
+    limits: list[tuple[list[float], float]] = [([float(u.words) for u in units], float(budget))]
     limits += [(_indicator(g, n_units), 1.0) for g in exclusive if len(g) > 1]
     if max_units is not None:
         limits.append(([1.0] * n_units, float(max_units)))
