@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from summarize.model import Digest, SourceRef
 
 
@@ -29,3 +31,85 @@ def render_plain(digest: Digest) -> str:
         lines.append(f"• {item.text} [{', '.join(names)}{count}]")
     lines += ["", f"From {digest.articles_considered} article(s)."]
     return "\n".join(lines)
+
+
+MAX_MESSAGE = 4096
+
+
+def _source_links(sources: tuple[SourceRef, ...], most: int = 8) -> str:
+    links: list[str] = []
+    seen: set[str] = set()
+    for source in sources:
+        if len(links) == most:
+            return ", ".join(links) + f" and {len(sources) - most} more"
+        name = source.outlet or source.title
+        if name in seen:
+            continue
+        seen.add(name)
+        label = html.escape(name if source.outlet else f"“{name}”")
+        if source.url:
+            links.append(f'<a href="{html.escape(source.url, quote=True)}">{label}</a>')
+        else:
+            links.append(label)
+    return ", ".join(links)
+
+
+def _split_plain(text: str, limit: int) -> list[str]:
+    """Cut escaped text with no tags into pieces of at most `limit` characters at spaces."""
+    pieces, current = [], ""
+    for word in text.split(" "):
+        while len(word) > limit:  # a single giant word: cut it, avoiding entity halves
+            cut = word.rfind("&", 0, limit)
+            cut = cut if cut > limit - 10 else limit
+            pieces.append(word[:cut])
+            word = word[cut:]
+        if current and len(current) + 1 + len(word) > limit:
+            pieces.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def pack_blocks(blocks: list[str], limit: int = MAX_MESSAGE) -> list[str]:
+    """Join self-contained HTML blocks into messages of at most `limit` characters."""
+    messages: list[str] = []
+    current = ""
+    for block in blocks:
+        parts = [block] if len(block) <= limit else _split_plain(block, limit)
+        for part in parts:
+            if current and len(current) + 2 + len(part) > limit:
+                messages.append(current)
+                current = part
+            else:
+                current = f"{current}\n\n{part}" if current else part
+    if current:
+        messages.append(current)
+    return messages
+
+
+def digest_blocks(digest: Digest) -> list[str]:
+    """The digest as self-contained HTML blocks: a heading, then one block per sentence."""
+    heading = f"<b>{html.escape(digest.title)}</b>"
+    if digest.newest:
+        heading += f" — latest as of {html.escape(digest.newest)}"
+    blocks = [heading]
+    if not digest.items:
+        blocks.append("No news on this topic in the window.")
+    for item in digest.items:
+        count = f" · {item.corroboration} outlets" if item.corroboration > 1 else ""
+        text = html.escape(item.text, quote=False)
+        sources = _source_links(item.sources)
+        if len(text) + len(sources) + 20 > MAX_MESSAGE:
+            blocks.append(f"• {text}")  # too long to keep whole: sources get a block of their own
+            blocks.append(f"<i>{sources}{count}</i>")
+        else:
+            blocks.append(f"• {text} <i>— {sources}{count}</i>")
+    return blocks
+
+
+def render_digest(digest: Digest) -> list[str]:
+    """Telegram HTML messages, outside text escaped, each under 4096 characters."""
+    return pack_blocks(digest_blocks(digest))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from sqlite_utils import Database
@@ -122,3 +123,45 @@ def documents_by_id(db: Database, ids: list[str]) -> list[Document]:
         )
         for row in rows
     ]
+
+
+def documents_ingested_since(db: Database, topic: str, since: str) -> list[Document]:
+    """Articles on `topic` stored after `since` (what is new to a reader since then)."""
+    ids = [
+        row[0]
+        for row in db.execute(
+            """select distinct a.id from articles a
+               join sentences s on s.article_id = a.id
+               join sentence_topics t on t.sentence_id = s.id
+               where t.topic = ? and a.ingested_at > ?""",
+            [topic, since],
+        )
+    ]
+    return documents_by_id(db, ids)
+
+
+def outlet_activity(db: Database) -> list[tuple[str, int, str]]:
+    """(outlet, articles, newest sort time) for every known outlet, newest first."""
+    return [
+        (row[0], row[1], row[2])
+        for row in db.execute(
+            """select coalesce(outlet, 'unknown outlet'), count(*), max(sort_time)
+               from articles group by 1 order by 3 desc"""
+        )
+    ]
+
+
+def search_sentences(db: Database, query: str, limit: int = 5) -> list[tuple[str, Document]]:
+    """Newest sentences matching the words of `query` (full-text), with their article."""
+    words = [w for w in re.findall(r"\w+", query) if len(w) > 1][:8]
+    if not words:
+        return []
+    match = " ".join(f'"{w}"' for w in words)
+    rows = db.execute(
+        """select s.text, s.article_id from sentences_fts f
+           join sentences s on s.id = f.rowid join articles a on a.id = s.article_id
+           where sentences_fts match ? order by a.sort_time desc limit ?""",
+        [match, limit],
+    ).fetchall()
+    documents = {d.id: d for d in documents_by_id(db, list({r[1] for r in rows}))}
+    return [(text, documents[article_id]) for text, article_id in rows]
