@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import sys
@@ -10,10 +11,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.app import configure_logging, run_bot
+from bot.console import chat
 from bot.evaluate import SYSTEMS, evaluate, format_table, load_clusters
 from bot.render import render_plain
 from bot.service import ingest_files, resolve_topic, topic_digest
-from bot.settings import Settings, from_environment
+from bot.settings import Settings, SettingsError, from_environment
 from ingest.errors import IngestError
 from ingest.files import expand_sources, load_file
 from storage.db import open_database, utc_now
@@ -22,7 +25,7 @@ from summarize.digest import DEFAULT_MAX_WORDS, build_digest
 from summarize.errors import SummarizeError
 from summarize.model import Digest
 
-USER_ERRORS = (IngestError, StorageError, SummarizeError)
+USER_ERRORS = (IngestError, StorageError, SummarizeError, SettingsError)
 
 
 def _date(text: str) -> str:
@@ -79,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=",".join(SYSTEMS),
         help=f"comma-separated, from: {', '.join(SYSTEMS)}",
     )
+
+    commands.add_parser("run", help="run the Telegram bot (TELEGRAM_BOT_TOKEN)")
+    commands.add_parser("chat", help="the bot's commands in this terminal")
 
     topics = commands.add_parser("topics", help="the configured topics and their aliases")
     topics.add_argument("--json", action="store_true")
@@ -176,6 +182,13 @@ def dispatch(args: argparse.Namespace, settings: Settings, now: datetime) -> int
         return run_summarize(settings, args, now)
     if args.command == "eval":
         return run_eval(args)
+    if args.command == "run":
+        configure_logging(settings)
+        run_bot(settings)
+        return 0
+    if args.command == "chat":
+        asyncio.run(chat(settings))
+        return 0
     return run_topics(settings, args)
 
 

@@ -15,6 +15,10 @@ from summarize.topics import Topic, topics_from_config
 DEFAULT_DB = "sitrep.db"
 
 
+class SettingsError(Exception):
+    """The environment holds a setting sitrep cannot use."""
+
+
 @dataclass(frozen=True)
 class Settings:
     db_path: str
@@ -22,8 +26,14 @@ class Settings:
     token: str | None = None
     api_base_url: str | None = None
     window_days: float = 3.0
+    admin_ids: frozenset[int] = frozenset()
+    webhook_url: str | None = None  # set: run a webhook instead of long polling
+    webhook_secret: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    broadcast_rate: float = 30.0  # briefings a second, Telegram's overall limit
 
-    def __repr__(self) -> str:  # never show the token
+    def __repr__(self) -> str:  # never show the token or the webhook secret
         return f"Settings(db_path={self.db_path!r}, topics={[t.name for t in self.topics]})"
 
 
@@ -50,8 +60,39 @@ def build_settings(
         topics=load_topics(topics or environ.get("SITREP_TOPICS") or None),
         token=environ.get("TELEGRAM_BOT_TOKEN") or None,
         api_base_url=environ.get("TELEGRAM_API_BASE_URL") or None,
+        admin_ids=_ids(environ.get("ADMIN_IDS", "")),
+        webhook_url=environ.get("WEBHOOK_URL") or None,
+        webhook_secret=environ.get("WEBHOOK_SECRET") or None,
+        webhook_listen=environ.get("WEBHOOK_LISTEN") or "0.0.0.0",
+        webhook_port=_port(environ.get("WEBHOOK_PORT") or "8443"),
+        broadcast_rate=_rate(environ.get("BROADCAST_RATE") or "30"),
     )
+
+
+def _ids(text: str) -> frozenset[int]:
+    """Telegram user ids from a comma- or space-separated list."""
+    parts = text.replace(",", " ").split()
+    bad = [p for p in parts if not p.lstrip("-").isdigit()]
+    if bad:
+        raise SettingsError(f"ADMIN_IDS must be numeric Telegram user ids, not {bad[0]!r}")
+    return frozenset(int(p) for p in parts)
 
 
 def from_environment(db: str | None = None, topics: str | None = None) -> Settings:
     return build_settings(os.environ, db, topics)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise SettingsError(f"WEBHOOK_PORT must be a port number, not {text!r}")
+    return int(text)
+
+
+def _rate(text: str) -> float:
+    try:
+        rate = float(text)
+    except ValueError:
+        rate = 0.0
+    if not 0 < rate <= 1000:
+        raise SettingsError(f"BROADCAST_RATE must be messages a second (0-1000], not {text!r}")
+    return rate

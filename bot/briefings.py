@@ -1,0 +1,243 @@
+"""Daily briefings: what each subscriber gets, when, and delivery that never repeats.
+
+Guarantee: each (chat, local day) is claimed in the delivery log ('sending') right
+before its message goes on the wire, and closed ('sent') as soon as Telegram accepts
+it. Sending is paced here (a rate and a bound on requests in flight), so a claim never
+waits in a queue: it is followed at once by the request. A restart finds every claim:
+closed ones are never sent again; one still 'sending' was in flight when the process
+died, is marked 'unknown' and not sent again (Telegram has most likely received it); a
+chat with no claim for today whose hour has passed is served at start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlite_utils import Database
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import ContextTypes, JobQueue
+
+from bot.render import digest_blocks, pack_blocks
+from storage.articles import documents_ingested_since
+from storage.db import iso
+from storage.subscribers import (
+    Subscriber,
+    begin_delivery,
+    delivery_status,
+    finish_delivery,
+    get_subscriber,
+    move_chat,
+    release_delivery,
+    subscribed,
+    update_subscriber,
+)
+from summarize.digest import build_digest
+from summarize.topics import Topic, find_topic
+
+log = logging.getLogger(__name__)
+
+
+class Pacer:
+    """At most `rate` sends a second overall and `in_flight` requests at once."""
+
+    def __init__(self, rate: float = 30.0, in_flight: int = 16) -> None:
+        self.interval = 1.0 / rate
+        self._next = 0.0
+        self._lock = asyncio.Lock()
+        self._slots = asyncio.Semaphore(in_flight)
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        async with self._slots:
+            async with self._lock:
+                now = asyncio.get_running_loop().time()
+                start = max(now, self._next)
+                self._next = start + self.interval
+                if start > now:
+                    await asyncio.sleep(start - now)
+            yield
+
+
+FIRST_BRIEFING_LOOKBACK = timedelta(hours=24)
+CATCH_UP_WITHIN = timedelta(hours=12)
+MAX_ATTEMPTS = 5
+
+
+def parse_hhmm(text: str) -> time | None:
+    """'07:30' as a time, or None when it is not a valid 24-hour HH:MM."""
+    hours, _, minutes = text.strip().partition(":")
+    if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2 and len(hours) <= 2):
+        return None
+    if int(hours) > 23 or int(minutes) > 59:
+        return None
+    return time(int(hours), int(minutes))
+
+
+def local_day(now: datetime, timezone: str) -> str:
+    return now.astimezone(ZoneInfo(timezone)).date().isoformat()
+
+
+def briefing_messages(
+    db: Database, subscriber: Subscriber, topics: Sequence[Topic], now: datetime
+) -> list[str]:
+    """The briefing as Telegram HTML messages: per topic, what is new since the last one."""
+    since = subscriber.last_briefing_at or iso(now - FIRST_BRIEFING_LOOKBACK)
+    zone = ZoneInfo(subscriber.timezone)
+    when = datetime.fromisoformat(since).astimezone(zone).strftime("%d %b %H:%M")
+    blocks = [f"<b>Your sitrep briefing</b> · {now.astimezone(zone):%A %d %B}"]
+    for name in subscriber.topics:
+        topic = find_topic(name, topics)
+        if topic is None:
+            continue
+        documents = documents_ingested_since(db, topic.name, since)
+        digest = build_digest(documents, now=now, topic=topic)
+        if digest.items:
+            blocks += digest_blocks(digest)
+        else:
+            blocks.append(f"<b>{topic.title}</b>: nothing new since {when}.")
+    return pack_blocks(blocks)
+
+
+async def send_html(bot: Bot, chat_id: int, text: str) -> None:
+    """Send one message, waiting out flood limits and retrying network errors."""
+    for attempt in range(MAX_ATTEMPTS):
+        try:
+            await bot.send_message(
+                chat_id, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
+            )
+            return
+        except RetryAfter as error:
+            wait = error.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            log.info("flood limit for chat %s: waiting %.1f s", chat_id, seconds)
+            await asyncio.sleep(seconds)
+        except TimedOut:
+            raise  # the message may have arrived: do not send it twice
+        except (Forbidden, BadRequest, ChatMigrated):
+            raise
+        except NetworkError as error:
+            if attempt == MAX_ATTEMPTS - 1:
+                raise
+            log.warning("network error for chat %s (%s); retrying", chat_id, error)
+            await asyncio.sleep(2**attempt)
+    raise NetworkError(f"gave up after {MAX_ATTEMPTS} attempts")
+
+
+async def deliver_briefing(
+    bot: Bot,
+    db: Database,
+    chat_id: int,
+    topics: Sequence[Topic],
+    now: datetime,
+    pacer: Pacer | None = None,
+) -> str:
+    """Send today's briefing to one chat unless it was already attempted; return the outcome."""
+    pacer = pacer or Pacer()
+    subscriber = get_subscriber(db, chat_id)
+    if subscriber is None or not subscriber.active or not subscriber.topics:
+        return "skipped"
+    day = local_day(now, subscriber.timezone)
+    if delivery_status(db, chat_id, day) is not None:
+        return "already"
+    messages = briefing_messages(db, subscriber, topics, now)
+    try:
+        for number, text in enumerate(messages):
+            async with pacer.slot():
+                if number == 0 and not begin_delivery(db, chat_id, day, now):
+                    return "already"
+                await send_html(bot, chat_id, text)
+    except Forbidden as error:
+        update_subscriber(db, chat_id, active=0)
+        finish_delivery(db, chat_id, day, "failed", now, f"blocked: {error.message}")
+        return "blocked"
+    except ChatMigrated as error:
+        move_chat(db, chat_id, error.new_chat_id)
+        release_delivery(db, error.new_chat_id, day)
+        return await deliver_briefing(bot, db, error.new_chat_id, topics, now, pacer)
+    except BadRequest as error:
+        log.error("briefing to chat %s refused: %s", chat_id, error.message)
+        finish_delivery(db, chat_id, day, "failed", now, error.message)
+        return "failed"
+    except TimedOut:
+        finish_delivery(db, chat_id, day, "unknown", now, "timed out waiting for Telegram")
+        return "unknown"
+    except NetworkError as error:
+        log.error("briefing to chat %s not sent: %s", chat_id, error.message)
+        release_delivery(db, chat_id, day)  # certainly not delivered: the next start retries
+        return "retry"
+    finish_delivery(db, chat_id, day, "sent", now)
+    return "sent"
+
+
+def job_name(chat_id: int) -> str:
+    return f"briefing:{chat_id}"
+
+
+async def briefing_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Deliver the daily briefing of the job's chat."""
+    state = context.bot_data["sitrep"]
+    chat_id = context.job.chat_id if context.job else None
+    if chat_id is not None:
+        await deliver_briefing(
+            context.bot, state.db, chat_id, state.settings.topics, state.now(), state.pacer
+        )
+
+
+def schedule_briefing(job_queue: JobQueue[Any], subscriber: Subscriber) -> None:
+    """(Re)schedule a chat's daily job at its local hour; no topics, no job."""
+    for job in job_queue.get_jobs_by_name(job_name(subscriber.chat_id)):
+        job.schedule_removal()
+    at = parse_hhmm(subscriber.send_at) or time(8, 0)
+    if subscriber.active and subscriber.topics:
+        job_queue.run_daily(
+            briefing_job,
+            time=at.replace(tzinfo=ZoneInfo(subscriber.timezone)),
+            name=job_name(subscriber.chat_id),
+            chat_id=subscriber.chat_id,
+        )
+
+
+def due_today(subscriber: Subscriber, now: datetime) -> bool:
+    """Whether the chat's hour today has passed within the catch-up window."""
+    zone = ZoneInfo(subscriber.timezone)
+    local = now.astimezone(zone)
+    at = parse_hhmm(subscriber.send_at) or time(8, 0)
+    scheduled = datetime.combine(local.date(), at, tzinfo=zone)
+    return timedelta(0) <= local - scheduled <= CATCH_UP_WITHIN
+
+
+def recover(db: Database, now: datetime) -> list[int]:
+    """After a restart: close in-flight claims, and list chats whose briefing is overdue."""
+    with db.conn:
+        db.execute(
+            "update deliveries set status = 'unknown', finished_at = ?,"
+            " error = 'in flight when the bot stopped' where status = 'sending'",
+            [iso(now)],
+        )
+    overdue = []
+    for subscriber in subscribed(db):
+        day = local_day(now, subscriber.timezone)
+        claimed = db.execute(
+            "select 1 from deliveries where chat_id = ? and day = ?", [subscriber.chat_id, day]
+        ).fetchone()
+        if not claimed and due_today(subscriber, now):
+            overdue.append(subscriber.chat_id)
+    return overdue
+
+
+def schedule_all(job_queue: JobQueue[Any], db: Database, now: datetime) -> int:
+    """Jobs for every subscribed chat, plus an immediate run for overdue ones."""
+    subscribers = subscribed(db)
+    for subscriber in subscribers:
+        schedule_briefing(job_queue, subscriber)
+    for chat_id in recover(db, now):
+        job_queue.run_once(briefing_job, when=0, chat_id=chat_id, name=f"catch-up:{chat_id}")
+    return len(subscribers)
