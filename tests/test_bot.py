@@ -1,0 +1,263 @@
+"""The real PTB application against the fake Bot API; the test plays the users."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlite_utils import Database
+
+from bot.app import build_application
+from bot.briefings import Pacer, deliver_briefing, job_name
+from bot.service import ingest_files
+from bot.settings import Settings, load_topics
+from storage.db import open_database
+from storage.subscribers import ensure_subscriber, get_subscriber, set_topics
+from tests.fake_telegram import FakeTelegram, bad_request, too_many
+
+TOPICS = load_topics()
+NOW = datetime(2025, 1, 8, 6, 0, tzinfo=UTC)
+
+
+def settings_for(server: FakeTelegram, db_path: Path, **extra: Any) -> Settings:
+    return Settings(
+        db_path=str(db_path),
+        topics=TOPICS,
+        token="123456:TEST-TOKEN-never-logged",
+        api_base_url=server.url,
+        **extra,
+    )
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeTelegram]:
+    server = await FakeTelegram().start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Database:
+    return open_database(tmp_path / "bot.db")
+
+
+def ingest_seeds(db: Database, seeds: Path) -> None:
+    undated = seeds / "001_c12fbe0480937a5d.txt"
+    list(ingest_files(db, [str(undated)], TOPICS, NOW, published="2025-01-06"))
+    list(ingest_files(db, [str(seeds)], TOPICS, NOW))
+
+
+@asynccontextmanager
+async def running(
+    server: FakeTelegram, db: Database, now: Callable[[], datetime] = lambda: NOW, **extra: Any
+) -> AsyncIterator[Any]:
+    settings = settings_for(
+        server, Path(db.conn.execute("pragma database_list").fetchone()[2]), **extra
+    )
+    application = build_application(settings, db=db, now=now)
+    async with application:
+        await application.post_init(application)  # type: ignore[misc]
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(poll_interval=0.0, timeout=1)
+        try:
+            yield application
+        finally:
+            await application.updater.stop()
+            await application.stop()
+
+
+async def test_start_then_topic_buttons_subscribe(telegram: FakeTelegram, db: Database) -> None:
+    async with running(telegram, db) as app:
+        await telegram.send_text(7, "/start")
+        [welcome] = await telegram.replies(7)
+        assert "sitrep" in welcome
+        keyboard = telegram.sent(7)[-1]["reply_markup"]["inline_keyboard"]
+        data = [b["callback_data"] for row in keyboard for b in row]
+        assert data == ["toggle:kursk", "toggle:donetsk"]
+        await telegram.press(7, telegram.sent(7)[-1] | {"message_id": 1}, "toggle:kursk")
+        await telegram.wait_for(lambda: telegram.sent(method="editMessageText") != [])
+        [answer] = telegram.sent(method="answerCallbackQuery")
+        assert answer["text"] == "Subscribed to Kursk"
+        edited = telegram.sent(method="editMessageText")[-1]
+        assert "Daily briefing on <b>Kursk</b> at 08:00 (UTC)" in edited["text"]
+        assert get_subscriber(db, 7).topics == ("kursk",)  # type: ignore[union-attr]
+        assert app.job_queue.get_jobs_by_name(job_name(7))
+        commands = telegram.sent(method="setMyCommands")[0]["commands"]
+        assert {"kursk", "donetsk", "subscribe"} <= {c["command"] for c in commands}
+
+
+async def test_topic_command_replies_with_sourced_digest(
+    telegram: FakeTelegram, db: Database, seeds: Path
+) -> None:
+    ingest_seeds(db, seeds)
+    async with running(telegram, db):
+        await telegram.send_text(9, "/kursk")
+        [digest] = await telegram.replies(9)
+        assert digest.startswith("<b>Kursk</b> — latest as of 2025-01-07")
+        assert digest.count("• ") >= 3 and "Reuters" in digest
+        assert telegram.sent(9)[-1]["parse_mode"] == "HTML"
+        # Addressed to the bot in a group, the same command works.
+        await telegram.send_text(-100, "/donetsk@sitrep_test_bot", user_id=5, chat_type="group")
+        [group_digest] = await telegram.replies(-100)
+        assert group_digest.startswith("<b>Donetsk</b>")
+
+
+async def test_time_and_timezone_move_the_daily_job(telegram: FakeTelegram, db: Database) -> None:
+    async with running(telegram, db) as app:
+        await telegram.send_text(11, "/subscribe kursk")
+        await telegram.replies(11)
+        await telegram.send_text(11, "/timezone Europe/Kyyiv")
+        [hint] = await telegram.replies(11)
+        assert "Did you mean Europe/Kyiv" in hint
+        await telegram.send_text(11, "/timezone Europe/Kyiv")
+        await telegram.replies(11)
+        await telegram.send_text(11, "/time 07:30")
+        [reply] = await telegram.replies(11)
+        assert "07:30 (Europe/Kyiv)" in reply
+        [job] = app.job_queue.get_jobs_by_name(job_name(11))
+        winter = job.job.trigger.get_next_fire_time(None, datetime(2026, 1, 15, tzinfo=UTC))
+        assert winter.astimezone(UTC).strftime("%H:%M") == "05:30"
+        summer = job.job.trigger.get_next_fire_time(None, datetime(2026, 7, 15, tzinfo=UTC))
+        assert summer.astimezone(UTC).strftime("%H:%M") == "04:30"
+        await telegram.send_text(11, "/time 25:99")
+        [refused] = await telegram.replies(11)
+        assert "HH:MM" in refused
+
+
+def subscribe(db: Database, chat_id: int, *topics: str) -> None:
+    ensure_subscriber(db, chat_id, "private", NOW)
+    set_topics(db, chat_id, add=list(topics), remove=[])
+
+
+async def test_briefing_sends_once_per_subscriber_with_only_new_items(
+    telegram: FakeTelegram, db: Database, seeds: Path, tmp_path: Path
+) -> None:
+    ingest_seeds(db, seeds)
+    for chat_id, topics in [(21, ["kursk"]), (22, ["donetsk"]), (23, ["kursk", "donetsk"])]:
+        subscribe(db, chat_id, *topics)
+    async with running(telegram, db) as app:
+        outcomes = [
+            await deliver_briefing(app.bot, db, c, TOPICS, NOW + timedelta(hours=1))
+            for c in (21, 22, 23)
+        ]
+        assert outcomes == ["sent", "sent", "sent"]
+        again = await deliver_briefing(app.bot, db, 21, TOPICS, NOW + timedelta(hours=2))
+        assert again == "already"
+        for chat_id in (21, 22, 23):
+            assert len(telegram.sent(chat_id)) == 1
+        assert (
+            "Kursk" in telegram.sent(21)[0]["text"]
+            and "Donetsk" not in telegram.sent(21)[0]["text"]
+        )
+        # The next day: one new article only, and it is all that is told.
+        new = tmp_path / "new.txt"
+        new.write_text(
+            " date 2025-01-08 Fresh shelling hit Sudzha in the Kursk region overnight, "
+            "the regional governor said on Wednesday, adding that power lines were down across "
+            "three districts and repair crews were waiting for the shelling to stop.\n\n"
+            "Officials said evacuation buses would leave Sudzha for the city of Kursk at noon."
+        )
+        list(ingest_files(db, [str(new)], TOPICS, NOW + timedelta(hours=20), outlet="Example News"))
+        day_two = NOW + timedelta(days=1, hours=1)
+        assert await deliver_briefing(app.bot, db, 21, TOPICS, day_two) == "sent"
+        assert await deliver_briefing(app.bot, db, 22, TOPICS, day_two) == "sent"
+        kursk = telegram.sent(21)[-1]["text"]
+        assert "Example News" in kursk and "Reuters" not in kursk
+        assert "nothing new since" in telegram.sent(22)[-1]["text"]
+
+
+async def test_flood_limit_is_waited_out(telegram: FakeTelegram, db: Database) -> None:
+    subscribe(db, 31, "kursk")
+    async with running(telegram, db) as app:
+        telegram.faults["sendMessage"] += [too_many(1), too_many(1), too_many(1), too_many(1)]
+        start = time.monotonic()
+        assert await deliver_briefing(app.bot, db, 31, TOPICS, NOW) == "sent"
+        assert time.monotonic() - start >= 1.0
+        assert len(telegram.sent(31)) == 1
+
+
+async def test_blocked_chat_is_deactivated_and_comes_back_with_start(
+    telegram: FakeTelegram, db: Database
+) -> None:
+    subscribe(db, 41, "kursk")
+    telegram.blocked.add(41)
+    async with running(telegram, db) as app:
+        assert await deliver_briefing(app.bot, db, 41, TOPICS, NOW) == "blocked"
+        assert get_subscriber(db, 41).active is False  # type: ignore[union-attr]
+        telegram.blocked.clear()
+        await telegram.send_text(41, "/start")
+        await telegram.replies(41)
+        assert get_subscriber(db, 41).active is True  # type: ignore[union-attr]
+
+
+async def test_refused_message_is_logged_and_the_broadcast_goes_on(
+    telegram: FakeTelegram, db: Database
+) -> None:
+    subscribe(db, 51, "kursk")
+    subscribe(db, 52, "kursk")
+    async with running(telegram, db) as app:
+        telegram.faults["sendMessage"].append(bad_request())
+        assert await deliver_briefing(app.bot, db, 51, TOPICS, NOW) == "failed"
+        assert await deliver_briefing(app.bot, db, 52, TOPICS, NOW) == "sent"
+
+
+async def test_outside_text_arrives_escaped(
+    telegram: FakeTelegram, db: Database, tmp_path: Path
+) -> None:
+    hostile = tmp_path / "hostile.txt"
+    hostile.write_text(
+        " date 2025-01-07 Officials in Sudzha said <b>shelling</b> & drone strikes hit the "
+        "Kursk region overnight, damaging </a> power lines and a school near the town centre.\n\n"
+        "Residents of Sudzha in the Kursk region were told to stay in shelters <script> until "
+        "the morning, the regional governor said in a statement on Tuesday."
+    )
+    list(ingest_files(db, [str(hostile)], TOPICS, NOW, outlet="R&D <News>"))
+    async with running(telegram, db):
+        await telegram.send_text(61, "/kursk")
+        [text] = await telegram.replies(61)
+    assert "&lt;b&gt;shelling&lt;/b&gt; &amp; drone" in text
+    assert "&lt;/a&gt;" in text and "&lt;script&gt;" in text
+    assert "R&amp;D &lt;News&gt;" in text
+    assert re.sub(r"</?(b|i|a)( [^>]*)?>", "", text).count("<") == 0
+
+
+async def test_unknown_command_gets_a_plain_answer(telegram: FakeTelegram, db: Database) -> None:
+    async with running(telegram, db):
+        for command in ("/crimea", "/stats"):
+            await telegram.send_text(71, command)
+            [reply] = await telegram.replies(71)
+            assert "I don't know that command" in reply
+
+
+async def test_admin_gets_stats(telegram: FakeTelegram, db: Database) -> None:
+    async with running(telegram, db, admin_ids=frozenset({72})):
+        await telegram.send_text(72, "/stats")
+        [reply] = await telegram.replies(72)
+        assert "Subscribers with topics: 0" in reply and "Articles: 0" in reply
+
+
+async def test_pacer_holds_the_rate() -> None:
+    pacer = Pacer(rate=50)
+    start = time.monotonic()
+
+    async def one() -> None:
+        async with pacer.slot():
+            pass
+
+    await asyncio.gather(*(one() for _ in range(26)))
+    assert time.monotonic() - start >= 0.48  # 26 starts at 50 a second: 25 intervals
+
+
+def test_kyiv_winter_offset_is_what_the_test_assumes() -> None:
+    assert datetime(2026, 1, 15, 7, 30, tzinfo=ZoneInfo("Europe/Kyiv")).utcoffset() == timedelta(
+        hours=2
+    )

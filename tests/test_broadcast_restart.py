@@ -1,0 +1,98 @@
+"""A bot process killed in the middle of a broadcast, then restarted, serves everyone once."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from storage.db import open_database
+from storage.subscribers import ensure_subscriber, set_topics, update_subscriber
+from tests.conftest import ROOT
+from tests.fake_telegram import FakeTelegram
+
+CHATS = list(range(1001, 1031))
+KILL_AT = 10
+
+
+def zone_and_time(now: datetime) -> tuple[str, str]:
+    """A fixed-offset zone where it is daytime now, and a minute ago in it as HH:MM."""
+    for hours in range(-12, 15):
+        local = now + timedelta(hours=hours)
+        if 2 <= local.hour <= 20:
+            name = "Etc/GMT" if hours == 0 else f"Etc/GMT{-hours:+d}"
+            return name, (local - timedelta(minutes=1)).strftime("%H:%M")
+    raise AssertionError("unreachable")
+
+
+async def start_bot(db: Path, server: FakeTelegram, log: Path) -> asyncio.subprocess.Process:
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": "123456:KILL-TEST",
+        "TELEGRAM_API_BASE_URL": server.url,
+        "BROADCAST_RATE": "20",
+    }
+    with log.open("ab") as output:  # the child keeps its own copy of the descriptor
+        return await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "--db",
+            str(db),
+            "run",
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+
+
+async def test_killed_broadcast_resumes_without_repeats_or_gaps(tmp_path: Path) -> None:
+    path = tmp_path / "broadcast.db"
+    db = open_database(path)
+    zone, at = zone_and_time(datetime.now(UTC))
+    for chat_id in CHATS:
+        ensure_subscriber(db, chat_id, "private", datetime.now(UTC))
+        set_topics(db, chat_id, add=["kursk"], remove=[])
+        update_subscriber(db, chat_id, timezone=zone, send_at=at)
+    db.conn.close()
+
+    server = await FakeTelegram().start()
+    log = tmp_path / "bot.log"
+    try:
+        first = await start_bot(path, server, log)
+
+        def kill_midway(params: dict[str, object]) -> None:
+            if len(server.sent()) == KILL_AT:
+                os.kill(first.pid, signal.SIGKILL)
+
+        server.on_send = kill_midway
+        assert await asyncio.wait_for(first.wait(), 60) == -signal.SIGKILL, log.read_text()
+        served_before = len(server.sent())
+        assert KILL_AT <= served_before < len(CHATS)
+
+        server.on_send = None
+        second = await start_bot(path, server, log)
+        try:
+            await server.wait_for(
+                lambda: {int(m["chat_id"]) for m in server.sent()} >= set(CHATS),
+                timeout=60,
+                what="every chat to be served",
+            )
+            await asyncio.sleep(1.0)  # room for any duplicate to show up
+        finally:
+            second.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(second.wait(), 30)
+    finally:
+        await server.stop()
+    per_chat = Counter(int(m["chat_id"]) for m in server.sent())
+    assert per_chat == Counter(CHATS), log.read_text()[-3000:]
+    statuses = Counter(
+        row[0] for row in open_database(path).execute("select status from deliveries")
+    )
+    assert statuses["sent"] + statuses["unknown"] == len(CHATS)
+    assert "KILL-TEST" not in log.read_text()
