@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,7 +24,9 @@ from telegram.request import BaseRequest
 
 from bot import handlers
 from bot.briefings import Pacer, schedule_all
+from bot.polling import schedule_polling, sync_feed_config
 from bot.settings import Settings, SettingsError
+from ingest.feeds import Fetcher, make_client
 from storage.db import open_database, utc_now
 
 log = logging.getLogger(__name__)
@@ -35,6 +40,7 @@ class SitrepState:
     db: Database
     now: Callable[[], datetime] = field(default=utc_now)
     pacer: Pacer = field(default_factory=Pacer)
+    fetcher: Fetcher | None = None  # set while the application runs
 
 
 def bot_commands(settings: Settings) -> list[BotCommand]:
@@ -79,6 +85,7 @@ def build_application(
     db: Database | None = None,
     now: Callable[[], datetime] = utc_now,
     request: BaseRequest | None = None,
+    poll: bool = True,
 ) -> Application:  # type: ignore[type-arg]
     """The PTB application for `settings`: rate limited, jobs rebuilt from the database."""
     if not settings.token:
@@ -92,12 +99,21 @@ def build_application(
         assert application.job_queue is not None
         count = schedule_all(application.job_queue, state.db, state.now())
         log.info("sitrep started: %d chats with daily briefings", count)
+        if settings.feeds and poll:
+            state.fetcher = Fetcher(make_client())
+            sync_feed_config(state.db, settings)
+            schedule_polling(application.job_queue)
+
+    async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+        if state.fetcher is not None:
+            await state.fetcher.client.aclose()
 
     builder = (
         Application.builder()
         .token(settings.token)
         .rate_limiter(AIORateLimiter(max_retries=3))
         .post_init(post_init)
+        .post_shutdown(post_shutdown)
     )
     if settings.api_base_url:
         base = settings.api_base_url.rstrip("/")
@@ -147,3 +163,29 @@ def run_bot(settings: Settings) -> None:
         )
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+async def run_poller(settings: Settings) -> None:
+    """`sitrep poll`: the job queue polling feeds until SIGINT or SIGTERM, no Telegram."""
+    from bot.console import ConsoleRequest  # answers the few Bot API calls locally
+
+    db = open_database(settings.db_path)
+    sync_feed_config(db, settings)
+    offline = ConsoleRequest(sys.stderr)
+    application = (
+        Application.builder().token("0:offline").request(offline).get_updates_request(offline)
+    ).build()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with make_client() as client:
+        application.bot_data["sitrep"] = SitrepState(settings, db, fetcher=Fetcher(client))
+        async with application:
+            await application.start()
+            assert application.job_queue is not None
+            schedule_polling(application.job_queue)
+            log.info("polling feeds; Ctrl-C stops")
+            await stop.wait()
+            log.info("stopping: the poll in progress finishes its article first")
+            await application.stop()

@@ -8,19 +8,22 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.app import configure_logging, run_bot
+from bot.app import configure_logging, run_bot, run_poller
 from bot.console import chat
 from bot.evaluate import SYSTEMS, evaluate, format_table, load_clusters
+from bot.polling import sync_feed_config
 from bot.render import render_plain
-from bot.service import ingest_files, resolve_topic, topic_digest
+from bot.service import ingest_files, ingest_urls, resolve_topic, topic_digest
 from bot.settings import Settings, SettingsError, from_environment
 from ingest.errors import IngestError
 from ingest.files import expand_sources, load_file
 from storage.db import open_database, utc_now
 from storage.errors import StorageError
+from storage.feeds import add_feed, list_feeds, remove_feed
 from summarize.digest import DEFAULT_MAX_WORDS, build_digest
 from summarize.errors import SummarizeError
 from summarize.model import Digest
@@ -55,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--db", help="database file (default: $SITREP_DB or sitrep.db)")
     parser.add_argument("--topics", help="topics TOML file (default: $SITREP_TOPICS or built-in)")
+    parser.add_argument("--feeds", help="feeds TOML file (default: $SITREP_FEEDS or built-in)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ingest = commands.add_parser("ingest", help="store articles from files or folders")
@@ -84,6 +88,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     commands.add_parser("run", help="run the Telegram bot (TELEGRAM_BOT_TOKEN)")
+    commands.add_parser("poll", help="poll the feeds in the foreground until Ctrl-C")
+    feeds = commands.add_parser("feeds", help="list, add or remove feeds")
+    feed_actions = feeds.add_subparsers(dest="action", required=True, metavar="ACTION")
+    feed_list = feed_actions.add_parser("list", help="feeds with their health")
+    feed_list.add_argument("--json", action="store_true")
+    feed_add = feed_actions.add_parser("add", help="poll another feed")
+    feed_add.add_argument("url")
+    feed_add.add_argument("--outlet", help="outlet name shown as the source")
+    feed_add.add_argument("--interval", type=int, default=10, help="minutes between polls")
+    feed_remove = feed_actions.add_parser("remove", help="stop polling a feed")
+    feed_remove.add_argument("url")
     commands.add_parser("chat", help="the bot's commands in this terminal")
 
     topics = commands.add_parser("topics", help="the configured topics and their aliases")
@@ -101,9 +116,14 @@ def _print_digest(digest: Digest, as_json: bool) -> None:
 def run_ingest(settings: Settings, args: argparse.Namespace, now: datetime) -> int:
     db = open_database(settings.db_path)
     counts = {"added": 0, "duplicate": 0, "rejected": 0}
-    for outcome in ingest_files(
-        db, args.sources, settings.topics, now, outlet=args.outlet, published=args.published
-    ):
+    urls = [s for s in args.sources if s.startswith(("http://", "https://"))]
+    paths = [s for s in args.sources if s not in urls]
+    outcomes = list(
+        ingest_files(db, paths, settings.topics, now, outlet=args.outlet, published=args.published)
+    )
+    if urls:
+        outcomes += asyncio.run(ingest_urls(db, urls, settings.topics, now, args.outlet))
+    for outcome in outcomes:
         counts[outcome.status] += 1
         stream = sys.stderr if outcome.status == "rejected" else sys.stdout
         print(f"{outcome.status:9} {outcome.source}: {outcome.detail}", file=stream)
@@ -112,7 +132,7 @@ def run_ingest(settings: Settings, args: argparse.Namespace, now: datetime) -> i
         f"{counts['added']} added, {counts['duplicate']} duplicate, {counts['rejected']} rejected"
     )
     if read == 0 and counts["rejected"] == 0:
-        print("sitrep: error: no .txt, .html or .htm files found in the sources", file=sys.stderr)
+        print("sitrep: error: no .txt, .html or .htm files or URLs in the sources", file=sys.stderr)
     return 0 if read else 1
 
 
@@ -147,6 +167,36 @@ def run_eval(args: argparse.Namespace) -> int:
         print(json.dumps({"clusters": len(clusters), "scores": listing}, indent=2))
     else:
         print(format_table(scores, len(clusters)))
+    return 0
+
+
+def run_feeds(settings: Settings, args: argparse.Namespace) -> int:
+    db = open_database(settings.db_path)
+    sync_feed_config(db, settings)
+    if args.action == "add":
+        if not args.url.startswith(("http://", "https://")):
+            print(f"sitrep: error: {args.url!r} is not an http(s) URL", file=sys.stderr)
+            return 1
+        added = add_feed(db, args.url, args.outlet, (), max(2, args.interval) * 60)
+        print(f"{'added' if added else 'already polled'}: {args.url}")
+        return 0
+    if args.action == "remove":
+        if not remove_feed(db, args.url):
+            print(f"sitrep: error: no feed {args.url}", file=sys.stderr)
+            return 1
+        print(f"removed: {args.url}")
+        return 0
+    feeds = list_feeds(db)
+    if args.json:
+        print(json.dumps([asdict(f) for f in feeds], indent=2))
+        return 0
+    for f in feeds:
+        state = "disabled" if f.disabled else ("failing" if f.failures else "ok")
+        print(
+            f"{state:8} {f.url}\n         outlet: {f.outlet or '(from pages)'}; items: {f.items}; "
+            f"last success: {f.last_success or 'never'}; next check: {f.next_check or 'now'}"
+            + (f"\n         last error: {f.last_error}" if f.last_error else "")
+        )
     return 0
 
 
@@ -186,6 +236,12 @@ def dispatch(args: argparse.Namespace, settings: Settings, now: datetime) -> int
         configure_logging(settings)
         run_bot(settings)
         return 0
+    if args.command == "poll":
+        configure_logging(settings)
+        asyncio.run(run_poller(settings))
+        return 0
+    if args.command == "feeds":
+        return run_feeds(settings, args)
     if args.command == "chat":
         asyncio.run(chat(settings))
         return 0
@@ -210,7 +266,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     keep_stdout_for_results()
     try:
-        settings = from_environment(db=args.db, topics=args.topics)
+        settings = from_environment(db=args.db, topics=args.topics, feeds=args.feeds)
         return dispatch(args, settings, utc_now())
     except USER_ERRORS as error:
         print(f"sitrep: error: {error}", file=sys.stderr)

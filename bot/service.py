@@ -8,7 +8,9 @@ from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
+from bot.polling import ingest_url
 from ingest.errors import IngestError
+from ingest.feeds import Fetcher, make_client
 from ingest.files import expand_sources, load_file
 from storage.articles import latest_topic_time, save_article, window_documents
 from storage.db import iso
@@ -81,3 +83,28 @@ def topic_digest(
             start = datetime.fromisoformat(newest) - timedelta(days=window_days)
             documents = window_documents(db, topic.name, iso(start), newest)
     return build_digest(documents, now=now, topic=topic, max_words=max_words)
+
+
+async def ingest_urls(
+    db: Database,
+    urls: Sequence[str],
+    topics: Sequence[Topic],
+    now: datetime,
+    outlet: str | None = None,
+) -> list[IngestOutcome]:
+    """Fetch each URL once (a feed's new entries or one article page) and store what is new."""
+    outcomes = []
+    async with make_client() as client:
+        fetcher = Fetcher(client)
+        for url in urls:
+            report = await ingest_url(fetcher, db, url, topics, now, outlet)
+            if report.error:
+                outcomes.append(IngestOutcome(url, "rejected", report.error))
+            elif report.added:
+                detail = f"{len(report.added)} new article(s), {report.duplicates} already stored"
+                outcomes.append(IngestOutcome(url, "added", detail))
+            elif report.duplicates:
+                outcomes.append(IngestOutcome(url, "duplicate", "nothing new"))
+            else:
+                outcomes.append(IngestOutcome(url, "rejected", "no article text found"))
+    return outcomes

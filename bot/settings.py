@@ -20,6 +20,14 @@ class SettingsError(Exception):
 
 
 @dataclass(frozen=True)
+class FeedConfig:
+    url: str
+    outlet: str | None = None
+    topics: tuple[str, ...] = ()
+    interval_minutes: int = 10
+
+
+@dataclass(frozen=True)
 class Settings:
     db_path: str
     topics: tuple[Topic, ...]
@@ -32,6 +40,7 @@ class Settings:
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     broadcast_rate: float = 30.0  # briefings a second, Telegram's overall limit
+    feeds: tuple[FeedConfig, ...] = ()
 
     def __repr__(self) -> str:  # never show the token or the webhook secret
         return f"Settings(db_path={self.db_path!r}, topics={[t.name for t in self.topics]})"
@@ -51,8 +60,45 @@ def load_topics(path: str | Path | None = None) -> tuple[Topic, ...]:
         raise TopicConfigError(f"topics file {path} is not valid TOML: {error}") from None
 
 
+def _read_toml(path: str | Path | None, packaged: str, what: str) -> dict[str, object]:
+    try:
+        if path is None:
+            text = resources.files("bot").joinpath(packaged).read_text("utf-8")
+        else:
+            text = Path(path).read_text("utf-8")
+        return tomllib.loads(text)
+    except OSError as error:
+        raise SettingsError(f"cannot read {what} file {path}: {error.strerror}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise SettingsError(f"{what} file {path} is not valid TOML: {error}") from None
+
+
+def load_feeds(path: str | Path | None = None) -> tuple[FeedConfig, ...]:
+    """Feeds from `path`, or the default list shipped with the package."""
+    entries = _read_toml(path, "feeds.toml", "feeds").get("feeds", [])
+    if not isinstance(entries, list):
+        raise SettingsError("the feeds file needs [[feeds]] entries")
+    feeds = []
+    for entry in entries:
+        url = entry.get("url") if isinstance(entry, dict) else None
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            raise SettingsError(f"feed entry {entry!r} needs an http(s) url")
+        feeds.append(
+            FeedConfig(
+                url=url,
+                outlet=entry.get("outlet"),
+                topics=tuple(entry.get("topics", ())),
+                interval_minutes=int(entry.get("interval_minutes", 10)),
+            )
+        )
+    return tuple(feeds)
+
+
 def build_settings(
-    environ: Mapping[str, str], db: str | None = None, topics: str | None = None
+    environ: Mapping[str, str],
+    db: str | None = None,
+    topics: str | None = None,
+    feeds: str | None = None,
 ) -> Settings:
     """Settings from explicit options first, then the environment, then defaults."""
     return Settings(
@@ -66,6 +112,7 @@ def build_settings(
         webhook_listen=environ.get("WEBHOOK_LISTEN") or "0.0.0.0",
         webhook_port=_port(environ.get("WEBHOOK_PORT") or "8443"),
         broadcast_rate=_rate(environ.get("BROADCAST_RATE") or "30"),
+        feeds=load_feeds(feeds or environ.get("SITREP_FEEDS") or None),
     )
 
 
@@ -78,8 +125,10 @@ def _ids(text: str) -> frozenset[int]:
     return frozenset(int(p) for p in parts)
 
 
-def from_environment(db: str | None = None, topics: str | None = None) -> Settings:
-    return build_settings(os.environ, db, topics)
+def from_environment(
+    db: str | None = None, topics: str | None = None, feeds: str | None = None
+) -> Settings:
+    return build_settings(os.environ, db, topics, feeds)
 
 
 def _port(text: str) -> int:

@@ -98,9 +98,22 @@ def _m002_bot(db: Database) -> None:
     )
 
 
+def _m003_feed_entries(db: Database) -> None:
+    feeds = db.table("feeds")
+    feeds.add_column("items", int, not_null_default=0)
+    feeds.add_column("removed", int, not_null_default=0)
+    feeds.add_column("last_checked", str)
+    db.table("feed_entries").create(
+        {"feed_url": str, "guid": str, "url": str, "article_id": str, "seen_at": str},
+        pk=("feed_url", "guid"),
+    )
+    db.table("feed_entries").create_index(["url"])
+
+
 MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("001_articles", _m001_articles),
     ("002_bot", _m002_bot),
+    ("003_feed_entries", _m003_feed_entries),
 )
 
 
