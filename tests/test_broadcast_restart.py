@@ -35,7 +35,9 @@ async def start_bot(db: Path, server: FakeTelegram, log: Path) -> asyncio.subpro
         "TELEGRAM_BOT_TOKEN": "123456:KILL-TEST",
         "TELEGRAM_API_BASE_URL": server.url,
         "BROADCAST_RATE": "20",
+        "SITREP_FEEDS": str(log.with_name("no-feeds.toml")),
     }
+    log.with_name("no-feeds.toml").write_text("feeds = []\n")
     with log.open("ab") as output:  # the child keeps its own copy of the descriptor
         return await asyncio.create_subprocess_exec(
             sys.executable,
