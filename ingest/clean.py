@@ -71,7 +71,8 @@ def _normalize_space(line: str) -> str:
 
 def is_caption(paragraph: str) -> bool:
     """A photo caption or a bare credit line."""
-    return bool(_CREDIT_END.search(paragraph)) or bool(_CAPTION_CUE.search(paragraph))
+    # A credit stands at the very end: searching the tail keeps long paragraphs cheap.
+    return bool(_CREDIT_END.search(paragraph[-100:])) or bool(_CAPTION_CUE.search(paragraph))
 
 
 def is_furniture(paragraph: str) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html as htmllib
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -55,19 +57,78 @@ def read_file(path: Path) -> bytes:
         raise UnreadableSource(f"{path}: {error.strerror or error}") from None
 
 
+_META = re.compile(
+    r"<meta\s+(?=[^>]*?\b(?:property|name|itemprop)\s*=\s*[\"']([^\"']+)[\"'])"
+    r"(?=[^>]*?\bcontent\s*=\s*[\"']([^\"']*)[\"'])[^>]*>",
+    re.IGNORECASE,
+)
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_TIME = re.compile(r"<time[^>]*\bdatetime\s*=\s*[\"'](\d{4}-\d\d-\d\d)", re.IGNORECASE)
+_DATE_KEYS = (
+    "article:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "date",
+    "dc.date",
+    "dcterms.created",
+    "parsely-pub-date",
+    "sailthru.date",
+)
+
+
+def page_metadata(html: str) -> dict[str, str]:
+    """Title, date and site name from a page's meta tags, the cheap way most pages allow."""
+    meta: dict[str, str] = {}
+    for key, value in _META.findall(html[:200_000]):
+        meta.setdefault(key.lower(), htmllib.unescape(value).strip())
+    found: dict[str, str] = {}
+    title = meta.get("og:title") or meta.get("twitter:title")
+    if not title and (match := _TITLE.search(html)):
+        title = htmllib.unescape(" ".join(match.group(1).split()))
+    if title:
+        found["title"] = title
+    date = next((meta[k] for k in _DATE_KEYS if re.match(r"\d{4}-\d\d-\d\d", meta.get(k, ""))), "")
+    if not date and (match := _TIME.search(html)):
+        date = match.group(1)
+    if date:
+        found["date"] = date[:10]
+    if site := meta.get("og:site_name") or meta.get("application-name"):
+        found["site"] = site
+        for separator in (" - ", " | ", " – ", " — "):  # "Headline - Site" is the headline
+            found["title"] = found.get("title", "").removesuffix(f"{separator}{site}")
+    return {k: v for k, v in found.items() if v}
+
+
 def extract_html(html: str, url: str | None = None) -> tuple[CleanText, str | None]:
-    """Main text of a page through trafilatura, cleaned; also the site name if the page gives it."""
+    """Main text of a page through trafilatura, cleaned; also the site name if the page gives it.
+
+    Title, date and site come from the meta tags when the page has them; trafilatura's own
+    (much slower) metadata search runs only for a page that lacks a date or a title.
+    """
     import trafilatura
 
     document: Any = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=False
+        html, url=url, include_comments=False, include_tables=False
     )
     if document is None or not getattr(document, "text", None):
         return CleanText(title=None, published=None, paragraphs=()), None
-    clean = clean_lines(document.text.splitlines(), title=document.title or None)
-    published = (document.date or "")[:10] or None
-    clean = CleanText(title=clean.title, published=published, paragraphs=clean.paragraphs)
-    return clean, document.sitename or None
+    found = page_metadata(html)
+    if "date" not in found or "title" not in found:
+        metadata: Any = trafilatura.extract_metadata(html, default_url=url)
+        if metadata is not None:
+            for key, value in (
+                ("title", metadata.title),
+                ("date", metadata.date),
+                ("site", metadata.sitename),
+            ):
+                if value and key not in found:
+                    found[key] = value[:10] if key == "date" else value
+    clean = clean_lines(document.text.splitlines(), title=found.get("title"))
+    published = found.get("date")
+    return CleanText(
+        title=clean.title, published=published, paragraphs=clean.paragraphs
+    ), found.get("site")
 
 
 def load_file(

@@ -40,23 +40,23 @@ def save_article(db: Database, article: Article, now: datetime) -> bool:
                 "text": article.text,
             }
         )
-        for sentence in article.sentences:
-            sentence_id = (
-                db.table("sentences")
-                .insert(
-                    {
-                        "article_id": article.id,
-                        "position": sentence.position,
-                        "paragraph": sentence.paragraph,
-                        "text": sentence.text,
-                    }
-                )
-                .last_pk
-            )
-            db.table("sentence_topics").insert_all(
-                {"topic": topic, "sort_time": when, "sentence_id": sentence_id}
-                for topic in sentence.topics
-            )
+        first = db.execute("select coalesce(max(id), 0) + 1 from sentences").fetchone()[0]
+        db.conn.executemany(
+            "insert into sentences (id, article_id, position, paragraph, text)"
+            " values (?, ?, ?, ?, ?)",
+            [
+                (first + n, article.id, s.position, s.paragraph, s.text)
+                for n, s in enumerate(article.sentences)
+            ],
+        )
+        db.conn.executemany(
+            "insert into sentence_topics (topic, sort_time, sentence_id) values (?, ?, ?)",
+            [
+                (topic, when, first + n)
+                for n, s in enumerate(article.sentences)
+                for topic in s.topics
+            ],
+        )
     return True
 
 

@@ -160,6 +160,7 @@ def open_database(path: str | Path | None) -> Database:
             raise DatabaseUnavailable(f"cannot open database {file}: {error}") from None
     try:
         db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: durable at checkpoints
         db.execute("PRAGMA busy_timeout = 5000")
         migrate(db)
     except sqlite3.DatabaseError as error:

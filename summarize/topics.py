@@ -10,12 +10,18 @@ from typing import Any
 
 from summarize.errors import TopicConfigError
 
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
+_WORDS = re.compile(r"\w+")
+
 
 def _fold(text: str) -> str:
     """Lower-case, strip accents and unify apostrophes so variants match."""
+    text = text.translate(_APOSTROPHES)
+    if text.isascii():
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return plain.replace("’", "'").replace("‘", "'").casefold()
+    return plain.casefold()
 
 
 @dataclass(frozen=True)
@@ -26,16 +32,24 @@ class Topic:
     title: str
     aliases: tuple[str, ...]
     _pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    _first_words: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         alternatives = sorted(
             {_fold(a) for a in (self.title, *self.aliases)}, key=len, reverse=True
         )
+        firsts = frozenset(_WORDS.findall(a)[0] for a in alternatives if _WORDS.search(a))
+        object.__setattr__(self, "_first_words", firsts)
         body = "|".join(re.escape(a).replace(r"\ ", r"[\s-]+") for a in alternatives)
         object.__setattr__(self, "_pattern", re.compile(rf"(?<!\w)(?:{body})(?!\w)"))
 
     def mentioned_in(self, text: str) -> bool:
-        return self._pattern.search(_fold(text)) is not None
+        return self.mentioned_in_folded(_fold(text))
+
+    def mentioned_in_folded(self, folded: str, words: frozenset[str] | None = None) -> bool:
+        if words is not None and words.isdisjoint(self._first_words):
+            return False  # no alias can start here: skip the pattern
+        return self._pattern.search(folded) is not None
 
 
 def topics_from_config(config: Mapping[str, Any]) -> tuple[Topic, ...]:
@@ -57,7 +71,9 @@ def topics_from_config(config: Mapping[str, Any]) -> tuple[Topic, ...]:
 
 def tag_sentence(text: str, topics: Iterable[Topic]) -> list[str]:
     """Names of the topics a sentence mentions, in configuration order."""
-    return [topic.name for topic in topics if topic.mentioned_in(text)]
+    folded = _fold(text)
+    words = frozenset(_WORDS.findall(folded))
+    return [topic.name for topic in topics if topic.mentioned_in_folded(folded, words)]
 
 
 def find_topic(name: str, topics: Iterable[Topic]) -> Topic | None:

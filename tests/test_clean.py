@@ -50,3 +50,36 @@ def test_outlet_is_read_from_the_text() -> None:
     )
     assert guess_outlet("An official told Reuters the line held.") == "Reuters"
     assert guess_outlet("Troops advanced, officials said.") is None
+
+
+def test_page_metadata_reads_meta_tags_in_either_attribute_order() -> None:
+    from ingest.files import page_metadata
+
+    page = (
+        "<html><head><title>Units hold near Sudzha | Example Times</title>"
+        '<meta content="Example Times" property="og:site_name">'
+        '<meta name="pubdate" content="2025-03-09T08:00:00Z"></head><body></body></html>'
+    )
+    assert page_metadata(page) == {
+        "title": "Units hold near Sudzha",
+        "date": "2025-03-09",
+        "site": "Example Times",
+    }
+
+
+def test_page_without_meta_tags_falls_back_to_trafilatura_metadata() -> None:
+    from ingest.files import extract_html
+
+    body = "".join(
+        f"<p>Paragraph {n}: shelling hit Sudzha in the Kursk region overnight, officials said on "
+        f"Sunday in their {n}th update.</p>\n"
+        for n in range(1, 5)
+    )
+    page = (
+        "<html><head><title>Shelling in Sudzha</title></head><body><article>"
+        f"<h1>Shelling in Sudzha</h1><p>Published 9 March 2025</p>\n{body}</article></body></html>"
+    )
+    clean, _ = extract_html(page)
+    assert clean.title == "Shelling in Sudzha"
+    assert clean.published == "2025-03-09"
+    assert len(clean.paragraphs) == 4
