@@ -75,6 +75,7 @@ def add_handlers(application: Application, settings: Settings) -> None:  # type:
     application.add_handler(CommandHandler("search", handlers.search))
     application.add_handler(CommandHandler("sources", handlers.sources))
     application.add_handler(CommandHandler("stats", handlers.stats))
+    application.add_handler(CommandHandler("ingest", handlers.ingest_now))
     application.add_handler(CallbackQueryHandler(handlers.toggle_topic, pattern=r"^toggle:"))
     application.add_handler(MessageHandler(filters.COMMAND, handlers.unknown))
     application.add_error_handler(handlers.on_error)

@@ -17,7 +17,9 @@ from telegram.ext import ContextTypes
 from bot.briefings import parse_hhmm, schedule_briefing
 from bot.render import render_digest
 from bot.service import topic_digest
+from ingest.feeds import poll_feeds
 from storage.articles import outlet_activity, search_sentences
+from storage.feeds import list_feeds
 from storage.subscribers import (
     deliveries_on,
     ensure_subscriber,
@@ -288,8 +290,38 @@ async def stats(update: Update, context: Context) -> None:
         update,
         f"Subscribers with topics: {len(subscribed(db))}\n"
         f"Articles: {db.table('articles').count}\n"
-        f"Deliveries today (UTC day): {deliveries or 'none'}",
+        f"Deliveries today (UTC day): {deliveries or 'none'}\n"
+        f"Feeds: {_feed_health(db)}",
     )
+
+
+def _feed_health(db: Any) -> str:
+    feeds = list_feeds(db)
+    if not feeds:
+        return "none"
+    failing = sum(1 for f in feeds if f.failures and not f.disabled)
+    disabled = sum(1 for f in feeds if f.disabled)
+    healthy = len(feeds) - failing - disabled
+    return f"{len(feeds)} ({healthy} ok, {failing} failing, {disabled} disabled)"
+
+
+async def ingest_now(update: Update, context: Context) -> None:
+    """Admins: poll every enabled feed now and say what came in."""
+    state = _state(context)
+    user = update.effective_user
+    if user is None or user.id not in state.settings.admin_ids:
+        await unknown(update, context)
+        return
+    if state.fetcher is None:
+        await _reply(update, "No feeds are configured.")
+        return
+    feeds = [f for f in list_feeds(state.db) if not f.disabled]
+    reports = await poll_feeds(state.fetcher, state.db, feeds, state.settings.topics, state.now())
+    added = sum(len(r.added) for r in reports)
+    failed = [r for r in reports if r.error]
+    lines = [f"Polled {len(reports)} feed(s): {added} new article(s), {len(failed)} failed."]
+    lines += [f"• {html.escape(r.error or '')}" for r in failed[:10]]
+    await _reply(update, "\n".join(lines))
 
 
 async def toggle_topic(update: Update, context: Context) -> None:

@@ -261,3 +261,26 @@ def test_kyiv_winter_offset_is_what_the_test_assumes() -> None:
     assert datetime(2026, 1, 15, 7, 30, tzinfo=ZoneInfo("Europe/Kyiv")).utcoffset() == timedelta(
         hours=2
     )
+
+
+async def test_admin_ingest_polls_the_feeds_now(
+    telegram: FakeTelegram, db: Database, seeds: Path
+) -> None:
+    from bot.settings import FeedConfig
+    from tests.feed_server import FeedServer, Route, rss, seed_pages
+
+    site = await FeedServer().start()
+    try:
+        site.pages = {p.slug: p for p in seed_pages(seeds)}
+        site.routes["/rss.xml"] = Route(rss(site.url, list(site.pages.values())))
+        feeds = (FeedConfig(f"{site.url}/rss.xml", outlet="Local Wire"),)
+        async with running(telegram, db, admin_ids=frozenset({81}), feeds=feeds):
+            await telegram.send_text(81, "/ingest")
+            [reply] = await telegram.replies(81, timeout=30)
+            assert reply.startswith("Polled 1 feed(s)") and "0 failed" in reply
+            assert db.table("articles").count == 5
+            await telegram.send_text(82, "/ingest")  # not an admin
+            [refused] = await telegram.replies(82)
+            assert "I don't know that command" in refused
+    finally:
+        await site.stop()
