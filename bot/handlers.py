@@ -6,7 +6,6 @@ import difflib
 import html
 import logging
 import zoneinfo
-from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -276,15 +275,21 @@ async def sources(update: Update, context: Context) -> None:
     await _reply(update, "\n".join(lines))
 
 
+async def _admin(update: Update, context: Context) -> bool:
+    """Whether the sender is an admin; anyone else gets the unknown-command answer."""
+    user = update.effective_user
+    if user is not None and user.id in _state(context).settings.admin_ids:
+        return True
+    await unknown(update, context)
+    return False
+
+
 async def stats(update: Update, context: Context) -> None:
     """Admins: subscribers, articles and today's deliveries."""
-    state = _state(context)
-    user = update.effective_user
-    if user is None or user.id not in state.settings.admin_ids:
-        await unknown(update, context)
+    if not await _admin(update, context):
         return
-    db = state.db
-    today = datetime.now(UTC).date().isoformat()
+    db = _state(context).db
+    today = _state(context).now().date().isoformat()
     deliveries = deliveries_on(db, today)
     await _reply(
         update,
@@ -307,11 +312,9 @@ def _feed_health(db: Any) -> str:
 
 async def ingest_now(update: Update, context: Context) -> None:
     """Admins: poll every enabled feed now and say what came in."""
-    state = _state(context)
-    user = update.effective_user
-    if user is None or user.id not in state.settings.admin_ids:
-        await unknown(update, context)
+    if not await _admin(update, context):
         return
+    state = _state(context)
     if state.fetcher is None:
         await _reply(update, "No feeds are configured.")
         return

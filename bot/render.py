@@ -54,40 +54,38 @@ def _source_links(sources: tuple[SourceRef, ...], most: int = 8) -> str:
     return ", ".join(links)
 
 
+def _pack(pieces: list[str], limit: int, joiner: str) -> list[str]:
+    """Join pieces (each at most `limit` long) into as few strings of at most `limit` as fit."""
+    packed: list[str] = []
+    current = ""
+    for piece in pieces:
+        if current and len(current) + len(joiner) + len(piece) > limit:
+            packed.append(current)
+            current = piece
+        else:
+            current = f"{current}{joiner}{piece}" if current else piece
+    if current:
+        packed.append(current)
+    return packed
+
+
 def _split_plain(text: str, limit: int) -> list[str]:
     """Cut escaped text with no tags into pieces of at most `limit` characters at spaces."""
-    pieces, current = [], ""
+    words: list[str] = []
     for word in text.split(" "):
         while len(word) > limit:  # a single giant word: cut it, avoiding entity halves
             cut = word.rfind("&", 0, limit)
             cut = cut if cut > limit - 10 else limit
-            pieces.append(word[:cut])
+            words.append(word[:cut])
             word = word[cut:]
-        if current and len(current) + 1 + len(word) > limit:
-            pieces.append(current)
-            current = word
-        else:
-            current = f"{current} {word}" if current else word
-    if current:
-        pieces.append(current)
-    return pieces
+        words.append(word)
+    return _pack(words, limit, " ")
 
 
 def pack_blocks(blocks: list[str], limit: int = MAX_MESSAGE) -> list[str]:
     """Join self-contained HTML blocks into messages of at most `limit` characters."""
-    messages: list[str] = []
-    current = ""
-    for block in blocks:
-        parts = [block] if len(block) <= limit else _split_plain(block, limit)
-        for part in parts:
-            if current and len(current) + 2 + len(part) > limit:
-                messages.append(current)
-                current = part
-            else:
-                current = f"{current}\n\n{part}" if current else part
-    if current:
-        messages.append(current)
-    return messages
+    parts = [p for b in blocks for p in ([b] if len(b) <= limit else _split_plain(b, limit))]
+    return _pack(parts, limit, "\n\n")
 
 
 def digest_blocks(digest: Digest) -> list[str]:

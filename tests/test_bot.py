@@ -73,6 +73,7 @@ async def running(
         finally:
             await application.updater.stop()
             await application.stop()
+            await application.post_shutdown(application)  # type: ignore[misc]
 
 
 async def test_start_then_topic_buttons_subscribe(telegram: FakeTelegram, db: Database) -> None:
