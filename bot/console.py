@@ -120,8 +120,10 @@ def _update(line: str, counter: Callable[[], int]) -> dict[str, Any]:
     return {"update_id": number, "message": message}
 
 
-async def chat(settings: Settings, lines: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:
+async def chat(settings: Settings, lines: TextIO | None = None, out: TextIO | None = None) -> None:
     """Read commands from `lines` until end of input, answering as the bot would."""
+    lines = lines or sys.stdin
+    out = out or sys.stdout
     application = build_application(
         replace(settings, token="0:console", api_base_url=None), request=ConsoleRequest(out)
     )

@@ -210,3 +210,26 @@ def test_html_page_is_extracted_and_cleaned(tmp_path: Path) -> None:
     texts = [r[0] for r in sqlite3.connect(db).execute("select text from sentences")]
     assert texts[0].startswith("Paragraph 1: Ukrainian units held")
     assert not [t for t in texts if "Jane Roe" in t or "Home" in t]
+
+
+def test_console_chat_answers_like_the_bot(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "--db", str(tmp_path / "c.db"), "chat"],
+        input="/start\npress toggle:kursk\n/time 07:30\n/kursk\n/crimea\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "[➕ Kursk]  type: press toggle:kursk" in out
+    assert "(Subscribed to Kursk)" in out
+    assert "Daily briefing on Kursk at 07:30 (UTC)." in out
+    assert "Kursk\n\nNo news on this topic in the window." in out
+    assert "I don't know that command." in out
