@@ -2,9 +2,9 @@
 within a word budget, solved exactly as an integer program (Gillick & Favre 2009).
 
 A concept is a stemmed bigram (not two stop words) or, with a smaller weight, a
-content word. Its weight sums over the documents that carry it, each occurrence
-counting by how early it stands in its document (news puts what matters first)
-times the document's boost (recency). A concept counts once however many
+content word. Its weight sums over the documents that carry it, each document
+counting by how early the concept first appears there (news puts what matters
+first) times the document's boost (recency). A concept counts once however many
 chosen sentences hold it, so saying a thing twice earns nothing.
 """
 
@@ -69,16 +69,17 @@ def sentence_concepts(text: str) -> frozenset[Concept]:
 
 def concept_weights(units: Sequence[Unit], settings: ConceptSettings) -> dict[Concept, float]:
     """Each concept's weight over the documents of `units` (see the module text)."""
-    per_document: dict[tuple[Concept, int], float] = {}
+    best: dict[tuple[Concept, int], float] = {}
     for unit in units:
         value = max(0.1, 1.0 - settings.position_decay * unit.position) * unit.boost
         for concept in sentence_concepts(unit.text):
             scaled = value if len(concept) == 2 else value * settings.unigram_weight
             key = (concept, unit.document)
-            per_document[key] = per_document.get(key, 0.0) + scaled
+            if scaled > best.get(key, 0.0):
+                best[key] = scaled
     weights: dict[Concept, float] = defaultdict(float)
     documents: dict[Concept, int] = defaultdict(int)
-    for (concept, _), value in per_document.items():
+    for (concept, _), value in best.items():
         weights[concept] += value
         documents[concept] += 1
     n_documents = len({u.document for u in units})
