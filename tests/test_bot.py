@@ -285,3 +285,23 @@ async def test_admin_ingest_polls_the_feeds_now(
             assert "I don't know that command" in refused
     finally:
         await site.stop()
+
+
+async def test_group_upgraded_to_supergroup_keeps_its_briefing(
+    telegram: FakeTelegram, db: Database
+) -> None:
+    ensure_subscriber(db, -50, "group", NOW)
+    set_topics(db, -50, add=["donetsk"], remove=[])
+    telegram.faults["sendMessage"].append(
+        {
+            "ok": False,
+            "error_code": 400,
+            "description": "Bad Request: group chat was upgraded to a supergroup chat",
+            "parameters": {"migrate_to_chat_id": -1009},
+        }
+    )
+    async with running(telegram, db) as app:
+        assert await deliver_briefing(app.bot, db, -50, TOPICS, NOW) == "sent"
+    assert get_subscriber(db, -50) is None
+    assert get_subscriber(db, -1009).topics == ("donetsk",)  # type: ignore[union-attr]
+    assert len(telegram.sent(-1009)) == 1

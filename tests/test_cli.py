@@ -233,3 +233,9 @@ def test_console_chat_answers_like_the_bot(tmp_path: Path) -> None:
     assert "Daily briefing on Kursk at 07:30 (UTC)." in out
     assert "Kursk\n\nNo news on this topic in the window." in out
     assert "I don't know that command." in out
+
+
+def test_run_without_a_token_says_how_to_get_one(tmp_path: Path) -> None:
+    result = run_cli("--db", str(tmp_path / "r.db"), "run", env={"TELEGRAM_BOT_TOKEN": ""})
+    assert result.returncode == 1
+    assert "TELEGRAM_BOT_TOKEN is not set" in result.stderr and "Traceback" not in result.stderr
