@@ -8,7 +8,7 @@ import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 from telegram import BotCommand, Update
@@ -17,6 +17,7 @@ from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
+    ContextTypes,
     MessageHandler,
     filters,
 )
@@ -25,9 +26,11 @@ from telegram.request import BaseRequest
 from bot import handlers
 from bot.briefings import Pacer, schedule_all
 from bot.polling import schedule_polling, sync_feed_config
+from bot.service import DigestCache
 from bot.settings import Settings, SettingsError
 from ingest.feeds import Fetcher, make_client
-from storage.db import open_database, utc_now
+from storage.articles import prune_articles
+from storage.db import iso, open_database, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +44,16 @@ class SitrepState:
     now: Callable[[], datetime] = field(default=utc_now)
     pacer: Pacer = field(default_factory=Pacer)
     fetcher: Fetcher | None = None  # set while the application runs
+    digests: DigestCache = field(default_factory=DigestCache)
+
+
+async def prune_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Drop articles older than the retention setting."""
+    state = context.bot_data["sitrep"]
+    cutoff = state.now() - timedelta(days=state.settings.retention_days)
+    removed = prune_articles(state.db, iso(cutoff))
+    if removed:
+        log.info("retention: removed %d articles stored before %s", removed, iso(cutoff))
 
 
 def bot_commands(settings: Settings) -> list[BotCommand]:
@@ -100,6 +113,9 @@ def build_application(
         assert application.job_queue is not None
         count = schedule_all(application.job_queue, state.db, state.now())
         log.info("sitrep started: %d chats with daily briefings", count)
+        application.job_queue.run_repeating(
+            prune_job, interval=6 * 3600, first=60, name="retention"
+        )
         if settings.feeds and poll:
             state.fetcher = Fetcher(make_client())
             sync_feed_config(state.db, settings)

@@ -26,6 +26,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from telegram.ext import ContextTypes, JobQueue
 
 from bot.render import digest_blocks, pack_blocks
+from bot.service import DigestCache
 from storage.articles import documents_ingested_since
 from storage.db import iso
 from storage.subscribers import (
@@ -40,6 +41,7 @@ from storage.subscribers import (
     update_subscriber,
 )
 from summarize.digest import build_digest
+from summarize.model import Digest
 from summarize.topics import Topic, find_topic
 
 log = logging.getLogger(__name__)
@@ -86,7 +88,11 @@ def local_day(now: datetime, timezone: str) -> str:
 
 
 def briefing_messages(
-    db: Database, subscriber: Subscriber, topics: Sequence[Topic], now: datetime
+    db: Database,
+    subscriber: Subscriber,
+    topics: Sequence[Topic],
+    now: datetime,
+    cache: DigestCache | None = None,
 ) -> list[str]:
     """The briefing as Telegram HTML messages: per topic, what is new since the last one."""
     since = subscriber.last_briefing_at or iso(now - FIRST_BRIEFING_LOOKBACK)
@@ -97,8 +103,17 @@ def briefing_messages(
         topic = find_topic(name, topics)
         if topic is None:
             continue
-        documents = documents_ingested_since(db, topic.name, since)
-        digest = build_digest(documents, now=now, topic=topic)
+
+        def build(topic: Topic = topic) -> Digest:
+            documents = documents_ingested_since(db, topic.name, since)
+            return build_digest(documents, now=now, topic=topic)
+
+        # Subscribers served at the same time share their window: computed once for all.
+        digest = (
+            cache.get_or_build(db, ("briefing", topic.name, since), now, build)
+            if cache
+            else build()
+        )
         if digest.items:
             blocks += digest_blocks(digest)
         else:
@@ -138,6 +153,7 @@ async def deliver_briefing(
     topics: Sequence[Topic],
     now: datetime,
     pacer: Pacer | None = None,
+    cache: DigestCache | None = None,
 ) -> str:
     """Send today's briefing to one chat unless it was already attempted; return the outcome."""
     pacer = pacer or Pacer()
@@ -147,7 +163,7 @@ async def deliver_briefing(
     day = local_day(now, subscriber.timezone)
     if delivery_status(db, chat_id, day) is not None:
         return "already"
-    messages = briefing_messages(db, subscriber, topics, now)
+    messages = briefing_messages(db, subscriber, topics, now, cache)
     try:
         for number, text in enumerate(messages):
             async with pacer.slot():
@@ -161,7 +177,7 @@ async def deliver_briefing(
     except ChatMigrated as error:
         move_chat(db, chat_id, error.new_chat_id)
         release_delivery(db, error.new_chat_id, day)
-        return await deliver_briefing(bot, db, error.new_chat_id, topics, now, pacer)
+        return await deliver_briefing(bot, db, error.new_chat_id, topics, now, pacer, cache)
     except BadRequest as error:
         log.error("briefing to chat %s refused: %s", chat_id, error.message)
         finish_delivery(db, chat_id, day, "failed", now, error.message)
@@ -187,7 +203,13 @@ async def briefing_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     chat_id = context.job.chat_id if context.job else None
     if chat_id is not None:
         await deliver_briefing(
-            context.bot, state.db, chat_id, state.settings.topics, state.now(), state.pacer
+            context.bot,
+            state.db,
+            chat_id,
+            state.settings.topics,
+            state.now(),
+            state.pacer,
+            state.digests,
         )
 
 

@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.app import configure_logging, run_bot, run_poller
@@ -21,7 +21,8 @@ from bot.service import ingest_files, ingest_urls, resolve_topic, topic_digest
 from bot.settings import Settings, SettingsError, from_environment
 from ingest.errors import IngestError
 from ingest.files import expand_sources, load_file
-from storage.db import open_database, utc_now
+from storage.articles import prune_articles
+from storage.db import iso, open_database, utc_now
 from storage.errors import StorageError
 from storage.feeds import add_feed, list_feeds, remove_feed
 from summarize.digest import DEFAULT_MAX_WORDS, build_digest
@@ -89,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("run", help="run the Telegram bot (TELEGRAM_BOT_TOKEN)")
     commands.add_parser("poll", help="poll the feeds in the foreground until Ctrl-C")
+    prune = commands.add_parser("prune", help="delete articles stored more than N days ago")
+    prune.add_argument("--days", type=int, help="default: $RETENTION_DAYS or 30")
     feeds = commands.add_parser("feeds", help="list, add or remove feeds")
     feed_actions = feeds.add_subparsers(dest="action", required=True, metavar="ACTION")
     feed_list = feed_actions.add_parser("list", help="feeds with their health")
@@ -242,6 +245,12 @@ def dispatch(args: argparse.Namespace, settings: Settings, now: datetime) -> int
         return 0
     if args.command == "feeds":
         return run_feeds(settings, args)
+    if args.command == "prune":
+        days = args.days if args.days is not None else settings.retention_days
+        cutoff = now - timedelta(days=max(days, 0))
+        removed = prune_articles(open_database(settings.db_path), iso(cutoff))
+        print(f"removed {removed} article(s) stored before {iso(cutoff)}")
+        return 0
     if args.command == "chat":
         asyncio.run(chat(settings))
         return 0

@@ -140,7 +140,9 @@ async def digest_command(update: Update, context: Context) -> None:
     if topic is None:
         await unknown(update, context)
         return
-    digest = topic_digest(state.db, topic, state.now(), window_days=state.settings.window_days)
+    digest = topic_digest(
+        state.db, topic, state.now(), window_days=state.settings.window_days, cache=state.digests
+    )
     for text in render_digest(digest):
         await _reply(update, text)
 

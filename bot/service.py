@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlite_utils import Database
@@ -12,7 +12,12 @@ from bot.polling import ingest_url
 from ingest.errors import IngestError
 from ingest.feeds import Fetcher, make_client
 from ingest.files import expand_sources, load_file
-from storage.articles import latest_topic_time, save_article, window_documents
+from storage.articles import (
+    articles_version,
+    latest_topic_time,
+    save_article,
+    window_documents,
+)
 from storage.db import iso
 from summarize.digest import DEFAULT_MAX_WORDS, build_digest
 from summarize.errors import UnknownTopic
@@ -63,6 +68,26 @@ def resolve_topic(name: str, topics: Sequence[Topic]) -> Topic:
     return topic
 
 
+class DigestCache:
+    """Digests by their inputs and the state of the articles table: a new or pruned
+    article changes the version, so a stale digest is never served."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._digests: dict[tuple[object, ...], Digest] = {}
+
+    def get_or_build(
+        self, db: Database, key: tuple[object, ...], now: datetime, build: Callable[[], Digest]
+    ) -> Digest:
+        full_key = (*key, articles_version(db))
+        digest = self._digests.get(full_key)
+        if digest is None:
+            if len(self._digests) >= self.size:
+                self._digests.pop(next(iter(self._digests)))
+            digest = self._digests[full_key] = build()
+        return replace(digest, generated_at=now.isoformat(timespec="seconds"))
+
+
 def topic_digest(
     db: Database,
     topic: Topic,
@@ -71,8 +96,19 @@ def topic_digest(
     since: datetime | None = None,
     max_words: int = DEFAULT_MAX_WORDS,
     window_days: float = 3.0,
+    cache: DigestCache | None = None,
 ) -> Digest:
     """The digest of `topic`: from `since` on, else the few days up to its newest article."""
+    if cache is not None:
+        key = ("topic", topic.name, since, max_words, window_days)
+        return cache.get_or_build(
+            db,
+            key,
+            now,
+            lambda: topic_digest(
+                db, topic, now, since=since, max_words=max_words, window_days=window_days
+            ),
+        )
     if since is not None:
         documents = window_documents(db, topic.name, iso(since))
     else:

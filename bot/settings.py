@@ -41,6 +41,7 @@ class Settings:
     webhook_port: int = 8443
     broadcast_rate: float = 30.0  # briefings a second, Telegram's overall limit
     feeds: tuple[FeedConfig, ...] = ()
+    retention_days: int = 30  # articles stored longer ago are pruned
 
     def __repr__(self) -> str:  # never show the token or the webhook secret
         return f"Settings(db_path={self.db_path!r}, topics={[t.name for t in self.topics]})"
@@ -113,6 +114,7 @@ def build_settings(
         webhook_port=_port(environ.get("WEBHOOK_PORT") or "8443"),
         broadcast_rate=_rate(environ.get("BROADCAST_RATE") or "30"),
         feeds=load_feeds(feeds or environ.get("SITREP_FEEDS") or None),
+        retention_days=_days(environ.get("RETENTION_DAYS") or "30"),
     )
 
 
@@ -145,3 +147,9 @@ def _rate(text: str) -> float:
     if not 0 < rate <= 1000:
         raise SettingsError(f"BROADCAST_RATE must be messages a second (0-1000], not {text!r}")
     return rate
+
+
+def _days(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise SettingsError(f"RETENTION_DAYS must be a whole number of days, not {text!r}")
+    return int(text)

@@ -165,3 +165,35 @@ def search_sentences(db: Database, query: str, limit: int = 5) -> list[tuple[str
     ).fetchall()
     documents = {d.id: d for d in documents_by_id(db, list({r[1] for r in rows}))}
     return [(text, documents[article_id]) for text, article_id in rows]
+
+
+def articles_version(db: Database) -> tuple[int, int]:
+    """Changes whenever an article is added or pruned (rowids only grow)."""
+    row = db.execute("select coalesce(max(rowid), 0), coalesce(min(rowid), 0) from articles")
+    low_high = row.fetchone()
+    return int(low_high[0]), int(low_high[1])
+
+
+def prune_articles(db: Database, ingested_before: str, batch: int = 200) -> int:
+    """Delete articles stored before `ingested_before`, with their sentences and index rows,
+    a batch per transaction so readers are never held up for long. Returns how many."""
+    removed = 0
+    while True:
+        ids = [
+            row[0]
+            for row in db.execute(
+                "select id from articles where ingested_at < ? limit ?", [ingested_before, batch]
+            )
+        ]
+        if not ids:
+            return removed
+        marks = ",".join("?" * len(ids))
+        with db.conn:
+            db.execute(
+                f"delete from sentence_topics where sentence_id in"
+                f" (select id from sentences where article_id in ({marks}))",
+                ids,
+            )
+            db.execute(f"delete from sentences where article_id in ({marks})", ids)
+            db.execute(f"delete from articles where id in ({marks})", ids)
+        removed += len(ids)

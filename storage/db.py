@@ -110,10 +110,15 @@ def _m003_feed_entries(db: Database) -> None:
     db.table("feed_entries").create_index(["url"])
 
 
+def _m004_retention(db: Database) -> None:
+    db.table("articles").create_index(["ingested_at"])
+
+
 MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("001_articles", _m001_articles),
     ("002_bot", _m002_bot),
     ("003_feed_entries", _m003_feed_entries),
+    ("004_retention", _m004_retention),
 )
 
 
