@@ -68,19 +68,29 @@ def latest_topic_time(db: Database, topic: str) -> str | None:
     return row[0] if row and row[0] else None
 
 
+MAX_WINDOW_ARTICLES = 100  # a digest reads at most the newest this many articles
+
+
 def window_documents(
-    db: Database, topic: str | None, since: str, until: str | None = None
+    db: Database,
+    topic: str | None,
+    since: str,
+    until: str | None = None,
+    limit: int = MAX_WINDOW_ARTICLES,
 ) -> list[Document]:
-    """Articles with since <= sort_time <= until (on `topic`, if given), with all sentences."""
+    """The newest `limit` articles with since <= sort_time <= until (on `topic`, if given),
+    with all their sentences."""
     upper = until or "9999"
     if topic is None:
-        query = "select id from articles where sort_time >= ? and sort_time <= ?"
-        params: list[str] = [since, upper]
+        query = """select id from articles where sort_time >= ? and sort_time <= ?
+            order by sort_time desc limit ?"""
+        params: list[object] = [since, upper, limit]
     else:
-        query = """select distinct s.article_id from sentence_topics t
+        query = """select s.article_id from sentence_topics t
             join sentences s on s.id = t.sentence_id
-            where t.topic = ? and t.sort_time >= ? and t.sort_time <= ?"""
-        params = [topic, since, upper]
+            where t.topic = ? and t.sort_time >= ? and t.sort_time <= ?
+            group by s.article_id order by max(t.sort_time) desc limit ?"""
+        params = [topic, since, upper, limit]
     ids = [row[0] for row in db.execute(query, params).fetchall()]
     return documents_by_id(db, ids)
 
@@ -125,16 +135,19 @@ def documents_by_id(db: Database, ids: list[str]) -> list[Document]:
     ]
 
 
-def documents_ingested_since(db: Database, topic: str, since: str) -> list[Document]:
-    """Articles on `topic` stored after `since` (what is new to a reader since then)."""
+def documents_ingested_since(
+    db: Database, topic: str, since: str, limit: int = MAX_WINDOW_ARTICLES
+) -> list[Document]:
+    """The newest `limit` articles on `topic` stored after `since` (new to a reader)."""
     ids = [
         row[0]
         for row in db.execute(
-            """select distinct a.id from articles a
-               join sentences s on s.article_id = a.id
-               join sentence_topics t on t.sentence_id = s.id
-               where t.topic = ? and a.ingested_at > ?""",
-            [topic, since],
+            """select a.id from articles a
+               where a.ingested_at > ? and exists (
+                   select 1 from sentences s join sentence_topics t on t.sentence_id = s.id
+                   where s.article_id = a.id and t.topic = ?)
+               order by a.ingested_at desc limit ?""",
+            [since, topic, limit],
         )
     ]
     return documents_by_id(db, ids)

@@ -86,3 +86,12 @@ def test_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
     path.write_text("just some notes, not SQLite " * 100)
     with pytest.raises(DatabaseUnavailable, match="cannot"):
         open_database(path)
+
+
+def test_window_reads_only_the_newest_articles(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "s.db")
+    for day in (3, 5, 7, 9):
+        text = TEXT.replace("2025-03-11", f"2025-03-0{day}").replace("Tuesday", f"day {day}")
+        save_article(db, build_article(clean_text(text), load_topics(), source=f"{day}"), NOW)
+    newest = window_documents(db, "kursk", "2025-03-01T00:00:00+00:00", limit=2)
+    assert [d.published for d in newest] == ["2025-03-07", "2025-03-09"]
