@@ -128,7 +128,7 @@ def build_application(
     builder = (
         Application.builder()
         .token(settings.token)
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(AIORateLimiter(overall_max_rate=settings.broadcast_rate, max_retries=0))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )

@@ -95,7 +95,9 @@ def briefing_messages(
     cache: DigestCache | None = None,
 ) -> list[str]:
     """The briefing as Telegram HTML messages: per topic, what is new since the last one."""
-    since = subscriber.last_briefing_at or iso(now - FIRST_BRIEFING_LOOKBACK)
+    # A first briefing looks back a day, from the hour: chats served together share it.
+    first = (now - FIRST_BRIEFING_LOOKBACK).replace(minute=0, second=0, microsecond=0)
+    since = subscriber.last_briefing_at or iso(first)
     zone = ZoneInfo(subscriber.timezone)
     when = datetime.fromisoformat(since).astimezone(zone).strftime("%d %b %H:%M")
     blocks = [f"<b>Your sitrep briefing</b> · {now.astimezone(zone):%A %d %B}"]

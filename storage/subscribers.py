@@ -123,10 +123,10 @@ def finish_delivery(
             " where chat_id = ? and day = ?",
             [status, iso(now), error, chat_id, day],
         )
-        if status == "sent":
+        if status == "sent":  # to the minute: chats served together share their next window
             db.execute(
                 "update subscribers set last_briefing_at = ? where chat_id = ?",
-                [iso(now), chat_id],
+                [iso(now.replace(second=0, microsecond=0)), chat_id],
             )
 
 
