@@ -71,6 +71,9 @@ class Pacer:
 FIRST_BRIEFING_LOOKBACK = timedelta(hours=24)
 CATCH_UP_WITHIN = timedelta(hours=12)
 MAX_ATTEMPTS = 5
+# Thousands of briefings fall due at the same minute and start late in turn: the
+# scheduler must run a late job rather than skip it (its default grace is one second).
+LATE_IS_FINE: dict[str, Any] = {"misfire_grace_time": None, "coalesce": True}
 
 
 def parse_hhmm(text: str) -> time | None:
@@ -226,6 +229,7 @@ def schedule_briefing(job_queue: JobQueue[Any], subscriber: Subscriber) -> None:
             time=at.replace(tzinfo=ZoneInfo(subscriber.timezone)),
             name=job_name(subscriber.chat_id),
             chat_id=subscriber.chat_id,
+            job_kwargs=LATE_IS_FINE,
         )
 
 
@@ -263,5 +267,11 @@ def schedule_all(job_queue: JobQueue[Any], db: Database, now: datetime) -> int:
     for subscriber in subscribers:
         schedule_briefing(job_queue, subscriber)
     for chat_id in recover(db, now):
-        job_queue.run_once(briefing_job, when=0, chat_id=chat_id, name=f"catch-up:{chat_id}")
+        job_queue.run_once(
+            briefing_job,
+            when=0,
+            chat_id=chat_id,
+            name=f"catch-up:{chat_id}",
+            job_kwargs=LATE_IS_FINE,
+        )
     return len(subscribers)
