@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -20,7 +21,7 @@ from bot.briefings import Pacer, deliver_briefing, job_name
 from bot.service import ingest_files
 from bot.settings import Settings, load_topics
 from storage.db import open_database
-from storage.subscribers import ensure_subscriber, get_subscriber, set_topics
+from storage.subscribers import ensure_subscriber, get_subscriber, set_topics, update_subscriber
 from tests.fake_telegram import FakeTelegram, bad_request, too_many
 
 TOPICS = load_topics()
@@ -305,3 +306,20 @@ async def test_group_upgraded_to_supergroup_keeps_its_briefing(
     assert get_subscriber(db, -50) is None
     assert get_subscriber(db, -1009).topics == ("donetsk",)  # type: ignore[union-attr]
     assert len(telegram.sent(-1009)) == 1
+
+
+async def test_five_hundred_briefings_due_at_once_are_all_sent_once(
+    telegram: FakeTelegram, db: Database
+) -> None:
+    from tests.test_broadcast_restart import zone_and_time
+
+    zone, at = zone_and_time(datetime.now(UTC))
+    chats = range(20_000, 20_500)
+    for n, chat_id in enumerate(chats):
+        subscribe(db, chat_id, *(["kursk"], ["donetsk"], ["kursk", "donetsk"])[n % 3])
+        update_subscriber(db, chat_id, timezone=zone, send_at=at)
+    async with running(telegram, db, now=lambda: datetime.now(UTC), broadcast_rate=1000.0):
+        await telegram.wait_for(lambda: len(telegram.sent()) >= 500, timeout=60)
+        await asyncio.sleep(0.5)
+    per_chat = Counter(int(m["chat_id"]) for m in telegram.sent())
+    assert per_chat == Counter(chats)
