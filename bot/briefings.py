@@ -32,6 +32,7 @@ from storage.db import iso
 from storage.subscribers import (
     Subscriber,
     begin_delivery,
+    close_in_flight,
     delivery_status,
     finish_delivery,
     get_subscriber,
@@ -244,21 +245,12 @@ def due_today(subscriber: Subscriber, now: datetime) -> bool:
 
 def recover(db: Database, now: datetime) -> list[int]:
     """After a restart: close in-flight claims, and list chats whose briefing is overdue."""
-    with db.conn:
-        db.execute(
-            "update deliveries set status = 'unknown', finished_at = ?,"
-            " error = 'in flight when the bot stopped' where status = 'sending'",
-            [iso(now)],
-        )
-    overdue = []
-    for subscriber in subscribed(db):
-        day = local_day(now, subscriber.timezone)
-        claimed = db.execute(
-            "select 1 from deliveries where chat_id = ? and day = ?", [subscriber.chat_id, day]
-        ).fetchone()
-        if not claimed and due_today(subscriber, now):
-            overdue.append(subscriber.chat_id)
-    return overdue
+    close_in_flight(db, now)
+    return [
+        s.chat_id
+        for s in subscribed(db)
+        if due_today(s, now) and delivery_status(db, s.chat_id, local_day(now, s.timezone)) is None
+    ]
 
 
 def schedule_all(job_queue: JobQueue[Any], db: Database, now: datetime) -> int:

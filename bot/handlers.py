@@ -17,7 +17,7 @@ from bot.briefings import parse_hhmm, schedule_briefing
 from bot.render import render_digest
 from bot.service import topic_digest
 from ingest.feeds import poll_feeds
-from storage.articles import outlet_activity, search_sentences
+from storage.articles import article_count, outlet_activity, search_sentences
 from storage.feeds import list_feeds
 from storage.subscribers import (
     deliveries_on,
@@ -296,7 +296,7 @@ async def stats(update: Update, context: Context) -> None:
     await _reply(
         update,
         f"Subscribers with topics: {len(subscribed(db))}\n"
-        f"Articles: {db.table('articles').count}\n"
+        f"Articles: {article_count(db)}\n"
         f"Deliveries today (UTC day): {deliveries or 'none'}\n"
         f"Feeds: {_feed_health(db)}",
     )

@@ -210,3 +210,7 @@ def prune_articles(db: Database, ingested_before: str, batch: int = 200) -> int:
             db.execute(f"delete from sentences where article_id in ({marks})", ids)
             db.execute(f"delete from articles where id in ({marks})", ids)
         removed += len(ids)
+
+
+def article_count(db: Database) -> int:
+    return int(db.execute("select count(*) from articles").fetchone()[0])

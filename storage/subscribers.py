@@ -136,6 +136,17 @@ def release_delivery(db: Database, chat_id: int, day: str) -> None:
         db.execute("delete from deliveries where chat_id = ? and day = ?", [chat_id, day])
 
 
+def close_in_flight(db: Database, now: datetime) -> int:
+    """At start: claims still 'sending' were in flight when the process died."""
+    with db.conn:
+        cursor = db.execute(
+            "update deliveries set status = 'unknown', finished_at = ?,"
+            " error = 'in flight when the bot stopped' where status = 'sending'",
+            [iso(now)],
+        )
+    return cursor.rowcount
+
+
 def deliveries_on(db: Database, day: str) -> dict[str, int]:
     return dict(
         db.execute(
