@@ -33,16 +33,17 @@ def seed_sentences(seeds: Path) -> tuple[list[str], list[str]]:
     return on, off
 
 
-def build(out: Path, count: int, seeds: Path, now: datetime) -> float:
+def build(out: Path, count: int, seeds: Path, now: datetime, first: int = 0) -> float:
+    """Add `count` articles (numbered from `first`) to the database at `out`; seconds taken."""
     topics = load_topics()
     on, off = seed_sentences(seeds)
-    rng = random.Random(2025)
+    rng = random.Random(2025 + first)
     db = open_database(out)
     days = max(1, count // 200)
     start = time.perf_counter()
     stories: list[CleanText] = []
-    for n in range(count):
-        published = now - timedelta(days=days * (count - n) / count)
+    for n in range(first, first + count):
+        published = now - timedelta(days=days * (first + count - n) / count)
         if stories and rng.random() < 0.2:  # a syndicated copy under another outlet
             story = rng.choice(stories[-50:])
             paragraphs = (*story.paragraphs, f"Distributed by {rng.choice(OUTLETS)} ({n}).")

@@ -1,0 +1,58 @@
+"""Peak memory of `sitrep run` on a corpus database: the bot runs as a subprocess against
+the fake Bot API, answers 20 /kursk and /donetsk, then stops; its peak RSS is read from
+the kernel. Exits 1 above 200 MB.
+
+    .venv/bin/python bench/run_memory.py /tmp/c100k.db
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import resource
+import signal
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the fake Bot API of the tests
+from tests.fake_telegram import FakeTelegram
+
+LIMIT_MB = 200
+
+
+async def run(db: Path) -> int:
+    server = await FakeTelegram().start()
+    feeds = Path(tempfile.mkdtemp()) / "no-feeds.toml"
+    feeds.write_text("feeds = []\n")
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": "1:MEMORY",
+        "TELEGRAM_API_BASE_URL": server.url,
+        "SITREP_FEEDS": str(feeds),
+    }
+    bot = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "--db",
+        str(db),
+        "run",
+        env=env,
+        cwd=Path(__file__).resolve().parent.parent,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    for n in range(20):
+        before = len(server.sent(7))
+        await server.send_text(7, "/kursk" if n % 2 else "/donetsk")
+        await server.wait_for(lambda b=before: len(server.sent(7)) > b, timeout=120)
+    bot.send_signal(signal.SIGTERM)
+    await bot.wait()
+    await server.stop()
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak RSS of `sitrep run`: {peak_mb:.0f} MB (limit {LIMIT_MB} MB), 20 digests answered")
+    return 0 if peak_mb <= LIMIT_MB else 1
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(run(Path(sys.argv[1]))))
