@@ -114,11 +114,18 @@ def _m004_retention(db: Database) -> None:
     db.table("articles").create_index(["ingested_at"])
 
 
+def _m005_fts_merge(db: Database) -> None:
+    # Merge full-text segments less eagerly: inserts into a large index stay fast
+    # (searches, which are rare, read a few more segments).
+    db.execute("insert into sentences_fts(sentences_fts, rank) values ('automerge', 16)")
+
+
 MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("001_articles", _m001_articles),
     ("002_bot", _m002_bot),
     ("003_feed_entries", _m003_feed_entries),
     ("004_retention", _m004_retention),
+    ("005_fts_merge", _m005_fts_merge),
 )
 
 
