@@ -53,7 +53,9 @@ _REFERENCE = (
 _IMPERSONAL = r"(?! (?:is|was) (?:not )?(?:clear|unclear|expected|likely|unlikely)\b)"
 # Openings that lean on an earlier sentence, also after an opening clause ("Advancing ..., they").
 _DANGLING = re.compile(
-    rf"^(?:{_REFERENCE}\b{_IMPERSONAL}|[^,“”\"]{{3,80}},\s+(?:it|he|she|they)\b)", re.IGNORECASE
+    # "The governor of Russia's Kursk region" names its governor: "of" resolves it.
+    rf"^(?:{_REFERENCE}\b(?!\s+of\b){_IMPERSONAL}|[^,“”\"]{{3,80}},\s+(?:it|he|she|they)\b)",
+    re.IGNORECASE,
 )
 # A claim whose speaker is only a pronoun or "the ministry": "..., he said."
 _UNNAMED_SPEAKER = re.compile(

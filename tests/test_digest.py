@@ -151,6 +151,7 @@ def test_dangling_sentence_is_joined_to_the_one_it_leans_on() -> None:
         ("“Two attacks were repelled.”", True),
         ("On Sunday, the ministry said its soldiers killed 340 members.", True),
         ("The Russian ministry said taking Kurakhove would help.", False),
+        ("The governor of Russia's Kursk region said buses would leave on Tuesday.", False),
         ("It is not clear whether the talks will resume.", False),
         ("“We will hold,” Zelenskiy said on Sunday.", False),
     ],
