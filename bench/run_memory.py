@@ -8,39 +8,21 @@ the kernel. Exits 1 above 200 MB.
 from __future__ import annotations
 
 import asyncio
-import os
 import resource
 import signal
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the fake Bot API of the tests
-from tests.fake_telegram import FakeTelegram
+from tests.fake_telegram import FakeTelegram, start_sitrep_run
 
 LIMIT_MB = 200
 
 
 async def run(db: Path) -> int:
     server = await FakeTelegram().start()
-    feeds = Path(tempfile.mkdtemp()) / "no-feeds.toml"
-    feeds.write_text("feeds = []\n")
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": "1:MEMORY",
-        "TELEGRAM_API_BASE_URL": server.url,
-        "SITREP_FEEDS": str(feeds),
-    }
-    bot = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "--db",
-        str(db),
-        "run",
-        env=env,
-        cwd=Path(__file__).resolve().parent.parent,
-        stderr=asyncio.subprocess.DEVNULL,
+    bot = await start_sitrep_run(
+        db, server, asyncio.subprocess.DEVNULL, TELEGRAM_BOT_TOKEN="1:MEMORY"
     )
     for n in range(20):
         before = len(server.sent(7))

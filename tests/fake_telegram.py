@@ -9,9 +9,12 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import os
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -39,6 +42,34 @@ def too_many(retry_after: int) -> dict[str, Any]:
 
 def bad_request(description: str = "Bad Request: can't parse entities") -> dict[str, Any]:
     return {"ok": False, "error_code": 400, "description": f"Bad Request: {description}"}
+
+
+async def start_sitrep_run(
+    db: Path, server: FakeTelegram, output: Any, **env: str
+) -> asyncio.subprocess.Process:
+    """`sitrep run` as a subprocess talking to `server`, polling no feeds, its stdout and
+    stderr to `output` (a file or asyncio.subprocess.DEVNULL); `env` adds settings."""
+    no_feeds = db.with_name("no-feeds.toml")
+    no_feeds.write_text("feeds = []\n")
+    environment = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": "123456:SUBPROCESS-TEST",
+        "TELEGRAM_API_BASE_URL": server.url,
+        "SITREP_FEEDS": str(no_feeds),
+        **env,
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "--db",
+        str(db),
+        "run",
+        cwd=Path(__file__).resolve().parent.parent,
+        env=environment,
+        stdout=output,
+        stderr=asyncio.subprocess.STDOUT,
+    )
 
 
 class FakeTelegram:

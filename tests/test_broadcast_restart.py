@@ -5,15 +5,13 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sys
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from storage.db import open_database
 from storage.subscribers import ensure_subscriber, set_topics, update_subscriber
-from tests.conftest import ROOT
-from tests.fake_telegram import FakeTelegram
+from tests.fake_telegram import FakeTelegram, start_sitrep_run
 
 CHATS = list(range(1001, 1031))
 KILL_AT = 10
@@ -30,26 +28,9 @@ def zone_and_time(now: datetime) -> tuple[str, str]:
 
 
 async def start_bot(db: Path, server: FakeTelegram, log: Path) -> asyncio.subprocess.Process:
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": "123456:KILL-TEST",
-        "TELEGRAM_API_BASE_URL": server.url,
-        "BROADCAST_RATE": "20",
-        "SITREP_FEEDS": str(log.with_name("no-feeds.toml")),
-    }
-    log.with_name("no-feeds.toml").write_text("feeds = []\n")
     with log.open("ab") as output:  # the child keeps its own copy of the descriptor
-        return await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot.cli",
-            "--db",
-            str(db),
-            "run",
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=asyncio.subprocess.STDOUT,
+        return await start_sitrep_run(
+            db, server, output, TELEGRAM_BOT_TOKEN="123456:KILL-TEST", BROADCAST_RATE="20"
         )
 
 
