@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from rouge_score import rouge_scorer
 
 from summarize.model import DocSentence, Document
+from summarize.rank import STEMMER, STOP_WORDS, sumy_ratings
 from summarize.sentences import split_sentences
 
 _DOC = re.compile(r"<DOC>(.*?)</DOC>", re.S)
@@ -87,7 +88,6 @@ def lead_baseline(documents: Sequence[Document], max_words: int) -> str:
 
 def sumy_baseline(summarizer_class: type) -> Summarizer:
     """A sumy summarizer over all sentences, best first until the word budget is full."""
-    from summarize.rank import STEMMER, STOP_WORDS, sumy_ratings
 
     def summarize(documents: Sequence[Document], max_words: int) -> str:
         summarizer = summarizer_class(STEMMER)
