@@ -6,6 +6,7 @@ reads what the bot sent, and injects errors (429 with retry_after, 403, 400).
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import itertools
 import json
@@ -81,6 +82,7 @@ class FakeTelegram:
         self.on_send: Callable[[dict[str, Any]], None] | None = None
         self.rate_limit = rate_limit  # messages a second; above it, 429
         self._sent_times: list[float] = []
+        self.delivered: list[tuple[int, float]] = []  # (chat_id, wall-clock time) per message
         self._ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._changed = asyncio.Condition()
@@ -90,6 +92,7 @@ class FakeTelegram:
     async def start(self) -> FakeTelegram:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/_delivered", self._delivered)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -206,9 +209,15 @@ class FakeTelegram:
         async with self._changed:
             self.calls.append((method, params))
             self._changed.notify_all()
-        if method == "sendMessage" and self.on_send is not None:
-            self.on_send(params)
+        if method == "sendMessage":
+            self.delivered.append((int(params["chat_id"]), time.time()))
+            if self.on_send is not None:
+                self.on_send(params)
         return web.json_response({"ok": True, "result": self._result(method, params)})
+
+    async def _delivered(self, request: web.Request) -> web.Response:
+        """What a benchmark running this server in its own process reads back."""
+        return web.json_response(self.delivered)
 
     def _over_rate(self) -> bool:
         now = time.monotonic()
@@ -260,3 +269,17 @@ class FakeTelegram:
             }
             return message
         return True
+
+
+async def serve(rate_limit: float | None) -> None:
+    """Run the fake on its own (`python -m tests.fake_telegram`): prints its URL, then
+    serves until killed."""
+    server = await FakeTelegram(rate_limit=rate_limit).start()
+    print(server.url, flush=True)
+    await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rate-limit", type=float)
+    asyncio.run(serve(parser.parse_args().rate_limit))
