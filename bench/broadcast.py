@@ -19,35 +19,26 @@ import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project's packages
 from bot.app import build_application
-from bot.briefings import parse_hhmm
+from bot.briefings import last_due
 from bot.service import DigestCache, ingest_files
 from bot.settings import Settings, load_topics
 from storage.db import open_database
 from storage.subscribers import ensure_subscriber, set_topics, update_subscriber
+from tests.fake_telegram import zone_at
 
 ROOT = Path(__file__).resolve().parent.parent
 TOPIC_SETS = (["kursk"], ["donetsk"], ["kursk", "donetsk"])
 
 
-def zone_at(now: datetime, hours: int, ahead: timedelta) -> tuple[str, str]:
-    """A fixed-offset zone (UTC+hours) and the local HH:MM there at now + ahead."""
-    name = "Etc/GMT" if hours == 0 else f"Etc/GMT{-hours:+d}"
-    return name, (now + timedelta(hours=hours) + ahead).strftime("%H:%M")
-
-
 def in_its_hour(at: float, zone: str, send_at: str) -> bool:
-    """Whether the moment `at` falls in the hour starting at `send_at` in `zone`."""
-    local = datetime.fromtimestamp(at, ZoneInfo(zone))
-    due = datetime.combine(local.date(), parse_hhmm(send_at), local.tzinfo)  # type: ignore[arg-type]
-    if due > local:
-        due -= timedelta(days=1)
-    return local - due < timedelta(hours=1)
+    """Whether the moment `at` falls in the hour from `send_at` in `zone`."""
+    moment = datetime.fromtimestamp(at, UTC)
+    return moment - last_due(zone, send_at, moment) < timedelta(hours=1)
 
 
 async def start_fake(limit: float) -> tuple[asyncio.subprocess.Process, str]:

@@ -33,6 +33,9 @@ from storage.articles import prune_articles
 from storage.db import iso, open_database, utc_now
 
 log = logging.getLogger(__name__)
+# sitrep waits out flood limits itself (the limiter below retries none); the limiter would
+# log each one as an error with a traceback.
+logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)
 
 
 @dataclass

@@ -87,8 +87,18 @@ def parse_hhmm(text: str) -> time | None:
     return time(int(hours), int(minutes))
 
 
-def local_day(now: datetime, timezone: str) -> str:
-    return now.astimezone(ZoneInfo(timezone)).date().isoformat()
+def last_due(timezone: str, send_at: str, now: datetime) -> datetime:
+    """The latest moment at or before `now` when a briefing at local `send_at` fell due.
+    Its local date names the briefing: one sent at 00:01 for 23:59 is the earlier day's."""
+    zone = ZoneInfo(timezone)
+    local = now.astimezone(zone)
+    at = parse_hhmm(send_at) or time(8, 0)
+    due = datetime.combine(local.date(), at, tzinfo=zone)
+    return due if due <= local else datetime.combine(due.date() - timedelta(days=1), at, zone)
+
+
+def briefing_day(subscriber: Subscriber, now: datetime) -> str:
+    return last_due(subscriber.timezone, subscriber.send_at, now).date().isoformat()
 
 
 def briefing_messages(
@@ -166,7 +176,7 @@ async def deliver_briefing(
     subscriber = get_subscriber(db, chat_id)
     if subscriber is None or not subscriber.active or not subscriber.topics:
         return "skipped"
-    day = local_day(now, subscriber.timezone)
+    day = briefing_day(subscriber, now)
     if delivery_status(db, chat_id, day) is not None:
         return "already"
     messages = briefing_messages(db, subscriber, topics, now, cache)
@@ -236,22 +246,15 @@ def schedule_briefing(job_queue: JobQueue[Any], subscriber: Subscriber) -> None:
         job_queue.scheduler.remove_job(name)
 
 
-def due_today(subscriber: Subscriber, now: datetime) -> bool:
-    """Whether the chat's hour today has passed within the catch-up window."""
-    zone = ZoneInfo(subscriber.timezone)
-    local = now.astimezone(zone)
-    at = parse_hhmm(subscriber.send_at) or time(8, 0)
-    scheduled = datetime.combine(local.date(), at, tzinfo=zone)
-    return timedelta(0) <= local - scheduled <= CATCH_UP_WITHIN
-
-
 def recover(db: Database, now: datetime) -> list[int]:
-    """After a restart: close in-flight claims, and list chats whose briefing is overdue."""
+    """After a restart: close in-flight claims, and list chats whose last briefing fell due
+    within the catch-up window and was never attempted."""
     close_in_flight(db, now)
     return [
         s.chat_id
         for s in subscribed(db)
-        if due_today(s, now) and delivery_status(db, s.chat_id, local_day(now, s.timezone)) is None
+        if now - last_due(s.timezone, s.send_at, now) <= CATCH_UP_WITHIN
+        and delivery_status(db, s.chat_id, briefing_day(s, now)) is None
     ]
 
 

@@ -15,6 +15,7 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,13 @@ def too_many(retry_after: int) -> dict[str, Any]:
 
 def bad_request(description: str = "Bad Request: can't parse entities") -> dict[str, Any]:
     return {"ok": False, "error_code": 400, "description": f"Bad Request: {description}"}
+
+
+def zone_at(now: datetime, hours: int, ahead: timedelta) -> tuple[str, str]:
+    """A fixed-offset zone (UTC+hours) and the local HH:MM there at now + ahead: where
+    test users live and when their briefings fall due."""
+    name = "Etc/GMT" if hours == 0 else f"Etc/GMT{-hours:+d}"
+    return name, (now + timedelta(hours=hours) + ahead).strftime("%H:%M")
 
 
 async def start_sitrep_run(

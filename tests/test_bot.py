@@ -17,12 +17,12 @@ import pytest
 from sqlite_utils import Database
 
 from bot.app import build_application
-from bot.briefings import Pacer, deliver_briefing, job_name
+from bot.briefings import Pacer, deliver_briefing, job_name, last_due, recover
 from bot.service import ingest_files
 from bot.settings import Settings, load_topics
 from storage.db import open_database
 from storage.subscribers import ensure_subscriber, get_subscriber, set_topics, update_subscriber
-from tests.fake_telegram import FakeTelegram, bad_request, too_many
+from tests.fake_telegram import FakeTelegram, bad_request, too_many, zone_at
 
 TOPICS = load_topics()
 NOW = datetime(2025, 1, 8, 6, 0, tzinfo=UTC)
@@ -148,11 +148,11 @@ async def test_briefing_sends_once_per_subscriber_with_only_new_items(
         subscribe(db, chat_id, *topics)
     async with running(telegram, db) as app:
         outcomes = [
-            await deliver_briefing(app.bot, db, c, TOPICS, NOW + timedelta(hours=1))
+            await deliver_briefing(app.bot, db, c, TOPICS, NOW + timedelta(hours=2))
             for c in (21, 22, 23)
         ]
         assert outcomes == ["sent", "sent", "sent"]
-        again = await deliver_briefing(app.bot, db, 21, TOPICS, NOW + timedelta(hours=2))
+        again = await deliver_briefing(app.bot, db, 21, TOPICS, NOW + timedelta(hours=3))
         assert again == "already"
         for chat_id in (21, 22, 23):
             assert len(telegram.sent(chat_id)) == 1
@@ -169,12 +169,30 @@ async def test_briefing_sends_once_per_subscriber_with_only_new_items(
             "Officials said evacuation buses would leave Sudzha for the city of Kursk at noon."
         )
         list(ingest_files(db, [str(new)], TOPICS, NOW + timedelta(hours=20), outlet="Example News"))
-        day_two = NOW + timedelta(days=1, hours=1)
+        day_two = NOW + timedelta(days=1, hours=2)
         assert await deliver_briefing(app.bot, db, 21, TOPICS, day_two) == "sent"
         assert await deliver_briefing(app.bot, db, 22, TOPICS, day_two) == "sent"
         kursk = telegram.sent(21)[-1]["text"]
         assert "Example News" in kursk and "Reuters" not in kursk
         assert "nothing new since" in telegram.sent(22)[-1]["text"]
+
+
+async def test_briefing_due_before_midnight_and_sent_after_it_is_that_day_s(
+    telegram: FakeTelegram, db: Database
+) -> None:
+    # 10,000 briefings due at 23:59 take minutes: those sent after midnight must not
+    # count as the next day's, or the next day's would never go.
+    async with running(telegram, db) as app:
+        subscribe(db, 61, "kursk")
+        update_subscriber(db, 61, timezone="Europe/Kyiv", send_at="23:59")
+        after_midnight = datetime(2025, 1, 8, 22, 0, 30, tzinfo=UTC)  # 00:00:30 in Kyiv
+        assert recover(db, after_midnight) == [61]
+        assert await deliver_briefing(app.bot, db, 61, TOPICS, after_midnight) == "sent"
+        assert recover(db, after_midnight + timedelta(hours=1)) == []
+        next_evening = datetime(2025, 1, 9, 21, 59, 10, tzinfo=UTC)  # 23:59:10 in Kyiv
+        assert recover(db, next_evening) == [61]
+        assert await deliver_briefing(app.bot, db, 61, TOPICS, next_evening) == "sent"
+        assert len(telegram.sent(61)) == 2
 
 
 async def test_flood_limit_is_waited_out(telegram: FakeTelegram, db: Database) -> None:
@@ -308,18 +326,21 @@ async def test_group_upgraded_to_supergroup_keeps_its_briefing(
     assert len(telegram.sent(-1009)) == 1
 
 
-async def test_five_hundred_briefings_due_at_once_are_all_sent_once(
+async def test_five_hundred_briefings_due_at_once_are_all_sent_once_each_in_its_hour(
     telegram: FakeTelegram, db: Database
 ) -> None:
-    from tests.test_broadcast_restart import zone_and_time
-
-    zone, at = zone_and_time(datetime.now(UTC))
-    chats = range(20_000, 20_500)
-    for n, chat_id in enumerate(chats):
+    now = datetime.now(UTC)
+    due, next_hour = range(20_000, 20_500), range(30_000, 30_048)
+    where = {}
+    for n, chat_id in enumerate([*due, *next_hour]):
         subscribe(db, chat_id, *(["kursk"], ["donetsk"], ["kursk", "donetsk"])[n % 3])
-        update_subscriber(db, chat_id, timezone=zone, send_at=at)
+        ahead = timedelta(minutes=-1 if chat_id in due else 59)
+        where[chat_id] = zone_at(now, n % 24 - 11, ahead)  # 24 zones, UTC-11 to UTC+12
+        update_subscriber(db, chat_id, timezone=where[chat_id][0], send_at=where[chat_id][1])
     async with running(telegram, db, now=lambda: datetime.now(UTC), broadcast_rate=1000.0):
-        await telegram.wait_for(lambda: len(telegram.sent()) >= 500, timeout=60)
+        await telegram.wait_for(lambda: len(telegram.delivered) >= 500, timeout=60)
         await asyncio.sleep(0.5)
-    per_chat = Counter(int(m["chat_id"]) for m in telegram.sent())
-    assert per_chat == Counter(chats)
+    assert Counter(chat for chat, _ in telegram.delivered) == Counter(due)
+    for chat_id, at in telegram.delivered:
+        moment = datetime.fromtimestamp(at, UTC)
+        assert moment - last_due(*where[chat_id], moment) < timedelta(hours=1)

@@ -11,20 +11,10 @@ from pathlib import Path
 
 from storage.db import open_database
 from storage.subscribers import ensure_subscriber, set_topics, update_subscriber
-from tests.fake_telegram import FakeTelegram, start_sitrep_run
+from tests.fake_telegram import FakeTelegram, start_sitrep_run, zone_at
 
 CHATS = list(range(1001, 1031))
 KILL_AT = 10
-
-
-def zone_and_time(now: datetime) -> tuple[str, str]:
-    """A fixed-offset zone where it is daytime now, and a minute ago in it as HH:MM."""
-    for hours in range(-12, 15):
-        local = now + timedelta(hours=hours)
-        if 2 <= local.hour <= 20:
-            name = "Etc/GMT" if hours == 0 else f"Etc/GMT{-hours:+d}"
-            return name, (local - timedelta(minutes=1)).strftime("%H:%M")
-    raise AssertionError("unreachable")
 
 
 async def start_bot(db: Path, server: FakeTelegram, log: Path) -> asyncio.subprocess.Process:
@@ -37,7 +27,7 @@ async def start_bot(db: Path, server: FakeTelegram, log: Path) -> asyncio.subpro
 async def test_killed_broadcast_resumes_without_repeats_or_gaps(tmp_path: Path) -> None:
     path = tmp_path / "broadcast.db"
     db = open_database(path)
-    zone, at = zone_and_time(datetime.now(UTC))
+    zone, at = zone_at(datetime.now(UTC), 0, timedelta(minutes=-1))
     for chat_id in CHATS:
         ensure_subscriber(db, chat_id, "private", datetime.now(UTC))
         set_topics(db, chat_id, add=["kursk"], remove=[])
