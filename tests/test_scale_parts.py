@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench.corpus import build
 from bot.service import DigestCache, ingest_files, topic_digest
 from bot.settings import load_topics
-from storage.articles import prune_articles
+from storage.articles import article_count, prune_articles, search_sentences
 from storage.db import iso, open_database
 from summarize.topics import find_topic
 from tests.conftest import run_cli
@@ -44,6 +45,24 @@ def test_cached_digest_equals_uncached_and_follows_new_articles(
     updated = topic_digest(db, KURSK, NOW, cache=cache)
     assert updated == topic_digest(db, KURSK, NOW)
     assert updated.newest == "2025-01-08" and updated != first
+
+
+def test_a_thousand_articles_cached_digests_and_dedup_hold(tmp_path: Path, seeds: Path) -> None:
+    now = datetime.now(UTC)
+    path = tmp_path / "thousand.db"
+    build(path, 1_000, seeds, now)
+    db = open_database(path)
+    cache = DigestCache()
+    first = [topic_digest(db, topic, now, cache=cache) for topic in TOPICS]
+    assert first == [topic_digest(db, topic, now) for topic in TOPICS]
+    assert all(digest.items for digest in first)
+    build(path, 100, seeds, now, first=1_000)  # a hundred more arrive ...
+    build(path, 100, seeds, now, first=1_000)  # ... and arrive again: nothing is stored twice
+    assert article_count(db) == 1_100
+    assert search_sentences(db, "Story 1099") or search_sentences(db, "Story 1098")
+    after = [topic_digest(db, topic, now, cache=cache) for topic in TOPICS]
+    assert after == [topic_digest(db, topic, now) for topic in TOPICS]
+    assert after != first  # the newest articles changed the picture, and the cache saw it
 
 
 def test_prune_removes_old_articles_with_their_sentences_and_index(tmp_path: Path) -> None:
