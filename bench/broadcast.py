@@ -63,12 +63,12 @@ async def delivered(client: httpx.AsyncClient, url: str) -> list[tuple[int, floa
 class CountingCache(DigestCache):
     built = 0
 
-    def get_or_build(self, db, key, now, build):  # type: ignore[no-untyped-def]
+    async def get_or_build_off_loop(self, db, key, now, build):  # type: ignore[no-untyped-def]
         def counted():  # type: ignore[no-untyped-def]
             CountingCache.built += 1
             return build()
 
-        return super().get_or_build(db, key, now, counted)
+        return await super().get_or_build_off_loop(db, key, now, counted)
 
 
 async def run(subscribers: int, limit: float, zones: int, seeds: Path) -> int:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -26,7 +26,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from telegram.ext import ContextTypes, JobQueue
 
 from bot.render import digest_blocks, pack_blocks
-from bot.service import DigestCache
+from bot.service import DigestCache, build_off_loop
 from storage.articles import documents_ingested_since
 from storage.db import iso
 from storage.subscribers import (
@@ -101,7 +101,7 @@ def briefing_day(subscriber: Subscriber, now: datetime) -> str:
     return last_due(subscriber.timezone, subscriber.send_at, now).date().isoformat()
 
 
-def briefing_messages(
+async def briefing_messages(
     db: Database,
     subscriber: Subscriber,
     topics: Sequence[Topic],
@@ -120,15 +120,15 @@ def briefing_messages(
         if topic is None:
             continue
 
-        def build(topic: Topic = topic) -> Digest:
+        def read(topic: Topic = topic) -> Callable[[], Digest]:
             documents = documents_ingested_since(db, topic.name, since)
-            return build_digest(documents, now=now, topic=topic)
+            return lambda: build_digest(documents, now=now, topic=topic)
 
         # Subscribers served at the same time share their window: computed once for all.
         digest = (
-            cache.get_or_build(db, ("briefing", topic.name, since), now, build)
+            await cache.get_or_build_off_loop(db, ("briefing", topic.name, since), now, read)
             if cache
-            else build()
+            else await build_off_loop(read)
         )
         if digest.items:
             blocks += digest_blocks(digest)
@@ -179,7 +179,7 @@ async def deliver_briefing(
     day = briefing_day(subscriber, now)
     if delivery_status(db, chat_id, day) is not None:
         return "already"
-    messages = briefing_messages(db, subscriber, topics, now, cache)
+    messages = await briefing_messages(db, subscriber, topics, now, cache)
     try:
         for number, text in enumerate(messages):
             async with pacer.slot():

@@ -15,7 +15,7 @@ from telegram.ext import ContextTypes
 
 from bot.briefings import parse_hhmm, schedule_briefing
 from bot.render import render_digest
-from bot.service import topic_digest
+from bot.service import topic_digest_off_loop
 from ingest.feeds import poll_feeds
 from storage.articles import article_count, outlet_activity, search_sentences
 from storage.feeds import list_feeds
@@ -140,8 +140,8 @@ async def digest_command(update: Update, context: Context) -> None:
     if topic is None:
         await unknown(update, context)
         return
-    digest = topic_digest(
-        state.db, topic, state.now(), window_days=state.settings.window_days, cache=state.digests
+    digest = await topic_digest_off_loop(
+        state.db, topic, state.now(), state.digests, state.settings.window_days
     )
     for text in render_digest(digest):
         await _reply(update, text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -68,6 +69,16 @@ def resolve_topic(name: str, topics: Sequence[Topic]) -> Topic:
     return topic
 
 
+# How a digest is made: called where the database lives, it reads the articles and
+# returns the summarizing step, which needs no database and may run in another thread.
+Build = Callable[[], Callable[[], Digest]]
+
+
+async def build_off_loop(build: Build) -> Digest:
+    """Read on the event loop, summarize in a worker thread: replies keep flowing meanwhile."""
+    return await asyncio.to_thread(build())
+
+
 class DigestCache:
     """Digests by their inputs and the state of the articles table: a new or pruned
     article changes the version, so a stale digest is never served."""
@@ -75,17 +86,51 @@ class DigestCache:
     def __init__(self, size: int = 256) -> None:
         self.size = size
         self._digests: dict[tuple[object, ...], Digest] = {}
+        self._building: dict[tuple[object, ...], asyncio.Future[Digest]] = {}
 
     def get_or_build(
-        self, db: Database, key: tuple[object, ...], now: datetime, build: Callable[[], Digest]
+        self, db: Database, key: tuple[object, ...], now: datetime, build: Build
     ) -> Digest:
+        full_key = (*key, articles_version(db))
+        digest = self._digests.get(full_key) or self._keep(full_key, build()())
+        return replace(digest, generated_at=now.isoformat(timespec="seconds"))
+
+    async def get_or_build_off_loop(
+        self, db: Database, key: tuple[object, ...], now: datetime, build: Build
+    ) -> Digest:
+        """As get_or_build, summarizing in a worker thread, once for all who ask meanwhile."""
         full_key = (*key, articles_version(db))
         digest = self._digests.get(full_key)
         if digest is None:
-            if len(self._digests) >= self.size:
-                self._digests.pop(next(iter(self._digests)))
-            digest = self._digests[full_key] = build()
+            building = self._building.get(full_key)
+            if building is None:
+                building = self._building[full_key] = asyncio.ensure_future(build_off_loop(build))
+                building.add_done_callback(lambda _: self._building.pop(full_key, None))
+            digest = self._keep(full_key, await asyncio.shield(building))
         return replace(digest, generated_at=now.isoformat(timespec="seconds"))
+
+    def _keep(self, key: tuple[object, ...], digest: Digest) -> Digest:
+        if key not in self._digests and len(self._digests) >= self.size:
+            self._digests.pop(next(iter(self._digests)))
+        self._digests[key] = digest
+        return digest
+
+
+def _topic_build(
+    db: Database, topic: Topic, now: datetime, since: datetime | None, max_words: int, days: float
+) -> Build:
+    def read() -> Callable[[], Digest]:
+        if since is not None:
+            documents = window_documents(db, topic.name, iso(since))
+        else:
+            newest = latest_topic_time(db, topic.name)
+            documents = []
+            if newest is not None:
+                start = datetime.fromisoformat(newest) - timedelta(days=days)
+                documents = window_documents(db, topic.name, iso(start), newest)
+        return lambda: build_digest(documents, now=now, topic=topic, max_words=max_words)
+
+    return read
 
 
 def topic_digest(
@@ -99,26 +144,19 @@ def topic_digest(
     cache: DigestCache | None = None,
 ) -> Digest:
     """The digest of `topic`: from `since` on, else the few days up to its newest article."""
-    if cache is not None:
-        key = ("topic", topic.name, since, max_words, window_days)
-        return cache.get_or_build(
-            db,
-            key,
-            now,
-            lambda: topic_digest(
-                db, topic, now, since=since, max_words=max_words, window_days=window_days
-            ),
-        )
-    if since is not None:
-        documents = window_documents(db, topic.name, iso(since))
-    else:
-        newest = latest_topic_time(db, topic.name)
-        if newest is None:
-            documents = []
-        else:
-            start = datetime.fromisoformat(newest) - timedelta(days=window_days)
-            documents = window_documents(db, topic.name, iso(start), newest)
-    return build_digest(documents, now=now, topic=topic, max_words=max_words)
+    build = _topic_build(db, topic, now, since, max_words, window_days)
+    if cache is None:
+        return build()()
+    return cache.get_or_build(db, ("topic", topic.name, since, max_words, window_days), now, build)
+
+
+async def topic_digest_off_loop(
+    db: Database, topic: Topic, now: datetime, cache: DigestCache, window_days: float = 3.0
+) -> Digest:
+    """The latest digest of `topic` as `topic_digest` makes it, summarized off the loop."""
+    build = _topic_build(db, topic, now, None, DEFAULT_MAX_WORDS, window_days)
+    key = ("topic", topic.name, None, DEFAULT_MAX_WORDS, window_days)
+    return await cache.get_or_build_off_loop(db, key, now, build)
 
 
 async def ingest_urls(

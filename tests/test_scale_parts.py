@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+import bot.service
 from bench.corpus import build
-from bot.service import DigestCache, ingest_files, topic_digest
+from bot.service import DigestCache, ingest_files, topic_digest, topic_digest_off_loop
 from bot.settings import load_topics
 from storage.articles import article_count, prune_articles, search_sentences
 from storage.db import iso, open_database
@@ -45,6 +51,28 @@ def test_cached_digest_equals_uncached_and_follows_new_articles(
     updated = topic_digest(db, KURSK, NOW, cache=cache)
     assert updated == topic_digest(db, KURSK, NOW)
     assert updated.newest == "2025-01-08" and updated != first
+
+
+async def test_digests_asked_for_at_once_are_summarized_once_in_a_worker_thread(
+    tmp_path: Path, seeds: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert KURSK is not None
+    db = open_database(tmp_path / "t.db")
+    list(ingest_files(db, [str(seeds)], TOPICS, NOW))
+    threads = []
+    summarize = bot.service.build_digest
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.current_thread())
+        return summarize(*args, **kwargs)
+
+    monkeypatch.setattr(bot.service, "build_digest", watched)
+    cache = DigestCache()
+    digests = await asyncio.gather(
+        *(topic_digest_off_loop(db, KURSK, NOW, cache) for _ in range(20))
+    )
+    assert len(threads) == 1 and threads[0] is not threading.main_thread()
+    assert all(d == topic_digest(db, KURSK, NOW) for d in digests)
 
 
 def test_a_thousand_articles_cached_digests_and_dedup_hold(tmp_path: Path, seeds: Path) -> None:
