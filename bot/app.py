@@ -132,6 +132,8 @@ def build_application(
         Application.builder()
         .token(settings.token)
         .rate_limiter(AIORateLimiter(overall_max_rate=settings.broadcast_rate, max_retries=0))
+        # One user's digest being summarized must not hold up everyone else's commands.
+        .concurrent_updates(True)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
