@@ -6,6 +6,7 @@ import difflib
 import html
 import logging
 import zoneinfo
+from datetime import timedelta
 from functools import cache
 from typing import Any
 
@@ -18,6 +19,7 @@ from bot.render import render_digest
 from bot.service import topic_digest_off_loop
 from ingest.feeds import poll_feeds
 from storage.articles import article_count, outlet_activity, search_sentences
+from storage.db import iso
 from storage.feeds import list_feeds
 from storage.subscribers import (
     deliveries_on,
@@ -32,6 +34,7 @@ from summarize.topics import Topic, find_topic
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 MAX_ARGUMENT = 200
+SOURCES_DAYS = 30
 
 
 def _state(context: Context) -> Any:
@@ -265,12 +268,13 @@ async def search(update: Update, context: Context) -> None:
 
 
 async def sources(update: Update, context: Context) -> None:
-    """List the outlets and when each last published."""
-    rows = outlet_activity(_state(context).db)
+    """List the outlets of the last SOURCES_DAYS days and when each last published."""
+    since = iso(_state(context).now() - timedelta(days=SOURCES_DAYS))
+    rows = outlet_activity(_state(context).db, since)
     if not rows:
-        await _reply(update, "No articles yet.")
+        await _reply(update, f"No articles in the last {SOURCES_DAYS} days.")
         return
-    lines = [
+    lines = [f"Outlets of the last {SOURCES_DAYS} days:"] + [
         f"{html.escape(outlet)}: {count} article(s), latest {newest[:10]}"
         for outlet, count, newest in rows[:30]
     ]

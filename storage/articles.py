@@ -153,28 +153,38 @@ def documents_ingested_since(
     return documents_by_id(db, ids)
 
 
-def outlet_activity(db: Database) -> list[tuple[str, int, str]]:
-    """(outlet, articles, newest sort time) for every known outlet, newest first."""
+def outlet_activity(db: Database, since: str) -> list[tuple[str, int, str]]:
+    """(outlet, articles, newest sort time) for every outlet with articles since `since`,
+    newest first: read through the sort-time index, so it costs what the period holds."""
     return [
         (row[0], row[1], row[2])
         for row in db.execute(
             """select coalesce(outlet, 'unknown outlet'), count(*), max(sort_time)
-               from articles group by 1 order by 3 desc"""
+               from articles where sort_time >= ? group by 1 order by 3 desc""",
+            [since],
         )
     ]
 
 
+SEARCH_DEPTH = 200  # the newest-stored matches a search orders by date
+
+
 def search_sentences(db: Database, query: str, limit: int = 5) -> list[tuple[str, Document]]:
-    """Newest sentences matching the words of `query` (full-text), with their article."""
+    """Newest sentences matching the words of `query` (full-text), with their article.
+    Only the `SEARCH_DEPTH` matches stored last are ordered by date: a common word matches
+    a large part of the archive, and sorting all of it would cost what the archive holds."""
     words = [w for w in re.findall(r"\w+", query) if len(w) > 1][:8]
     if not words:
         return []
     match = " ".join(f'"{w}"' for w in words)
     rows = db.execute(
-        """select s.text, s.article_id from sentences_fts f
+        """select s.text, s.article_id from (
+               select rowid from sentences_fts where sentences_fts match ?
+               order by rowid desc limit ?
+           ) f
            join sentences s on s.id = f.rowid join articles a on a.id = s.article_id
-           where sentences_fts match ? order by a.sort_time desc limit ?""",
-        [match, limit],
+           order by a.sort_time desc, s.id desc limit ?""",
+        [match, SEARCH_DEPTH, limit],
     ).fetchall()
     documents = {d.id: d for d in documents_by_id(db, list({r[1] for r in rows}))}
     return [(text, documents[article_id]) for text, article_id in rows]
@@ -182,7 +192,11 @@ def search_sentences(db: Database, query: str, limit: int = 5) -> list[tuple[str
 
 def articles_version(db: Database) -> tuple[int, int]:
     """Changes whenever an article is added or pruned (rowids only grow)."""
-    row = db.execute("select coalesce(max(rowid), 0), coalesce(min(rowid), 0) from articles")
+    # Two subqueries: each is one index lookup, where max() and min() in one select scan.
+    row = db.execute(
+        "select coalesce((select max(rowid) from articles), 0),"
+        " coalesce((select min(rowid) from articles), 0)"
+    )
     low_high = row.fetchone()
     return int(low_high[0]), int(low_high[1])
 

@@ -113,6 +113,35 @@ async def test_topic_command_replies_with_sourced_digest(
         assert group_digest.startswith("<b>Donetsk</b>")
 
 
+async def test_search_and_sources_answer_from_the_archive(
+    telegram: FakeTelegram, db: Database, seeds: Path, tmp_path: Path
+) -> None:
+    ingest_seeds(db, seeds)
+    old = tmp_path / "old.txt"
+    old.write_text(
+        "Officials said North Korean troops had not been seen near the border, the regional "
+        "governor told reporters on Monday, adding that the checkpoints stayed open all week.\n\n"
+        "Local farmers said the roads to the district centre were clear and that buses ran "
+        "to the regional capital twice a day despite the cold."
+    )
+    list(ingest_files(db, [str(old)], TOPICS, NOW, outlet="Old Wire", published="2024-11-01"))
+    async with running(telegram, db):
+        await telegram.send_text(9, "/search North Korean troops")
+        [found] = await telegram.replies(9)
+        await telegram.send_text(9, "/sources")
+        [outlets] = await telegram.replies(9)
+    hits = found.split("\n\n")
+    assert len(hits) == 4 and all("North Korean troops" in hit for hit in hits)
+    dates = re.findall(r", (\d{4}-\d\d-\d\d)</i>", found)
+    assert dates == sorted(dates, reverse=True) and dates[-1] == "2024-11-01"
+    assert outlets.splitlines() == [
+        "Outlets of the last 30 days:",
+        "Reuters: 3 article(s), latest 2025-01-07",
+        "The Epoch Times: 1 article(s), latest 2025-01-06",
+        "unknown outlet: 1 article(s), latest 2025-01-05",
+    ]
+
+
 async def test_time_and_timezone_move_the_daily_job(telegram: FakeTelegram, db: Database) -> None:
     async with running(telegram, db) as app:
         await telegram.send_text(11, "/subscribe kursk")
