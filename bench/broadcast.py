@@ -96,7 +96,7 @@ async def run(subscribers: int, limit: float, zones: int, seeds: Path) -> int:
         topics=topics,
         token="1:BENCH",
         api_base_url=url,
-        broadcast_rate=limit * 0.97,
+        broadcast_rate=limit,
     )
     application = build_application(settings, db=db)
     application.bot_data["sitrep"].digests = CountingCache()
