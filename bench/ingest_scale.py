@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import build
 
 ADD = 1_000
-ROUNDS = 3
+ROUNDS = 5
 
 
 def main() -> int:
