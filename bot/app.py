@@ -29,7 +29,7 @@ from bot.polling import schedule_polling, sync_feed_config
 from bot.service import DigestCache
 from bot.settings import Settings, SettingsError
 from ingest.feeds import Fetcher, make_client
-from storage.articles import prune_articles
+from storage.articles import prune_batch
 from storage.db import iso, open_database, utc_now
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,10 @@ async def prune_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Drop articles older than the retention setting."""
     state = context.bot_data["sitrep"]
     cutoff = state.now() - timedelta(days=state.settings.retention_days)
-    removed = prune_articles(state.db, iso(cutoff))
+    removed = 0
+    while batch := prune_batch(state.db, iso(cutoff)):
+        removed += batch
+        await asyncio.sleep(0)  # replies and briefings go on between batches
     if removed:
         log.info("retention: removed %d articles stored before %s", removed, iso(cutoff))
 

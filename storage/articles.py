@@ -201,19 +201,16 @@ def articles_version(db: Database) -> tuple[int, int]:
     return int(low_high[0]), int(low_high[1])
 
 
-def prune_articles(db: Database, ingested_before: str, batch: int = 200) -> int:
-    """Delete articles stored before `ingested_before`, with their sentences and index rows,
-    a batch per transaction so readers are never held up for long. Returns how many."""
-    removed = 0
-    while True:
-        ids = [
-            row[0]
-            for row in db.execute(
-                "select id from articles where ingested_at < ? limit ?", [ingested_before, batch]
-            )
-        ]
-        if not ids:
-            return removed
+def prune_batch(db: Database, ingested_before: str, batch: int = 200) -> int:
+    """Delete up to `batch` articles stored before `ingested_before`, with their sentences
+    and index rows, in one short transaction. Returns how many."""
+    ids = [
+        row[0]
+        for row in db.execute(
+            "select id from articles where ingested_at < ? limit ?", [ingested_before, batch]
+        )
+    ]
+    if ids:
         marks = ",".join("?" * len(ids))
         with db.conn:
             db.execute(
@@ -223,7 +220,15 @@ def prune_articles(db: Database, ingested_before: str, batch: int = 200) -> int:
             )
             db.execute(f"delete from sentences where article_id in ({marks})", ids)
             db.execute(f"delete from articles where id in ({marks})", ids)
-        removed += len(ids)
+    return len(ids)
+
+
+def prune_articles(db: Database, ingested_before: str) -> int:
+    """Delete every article stored before `ingested_before`, a batch at a time."""
+    removed = 0
+    while batch := prune_batch(db, ingested_before):
+        removed += batch
+    return removed
 
 
 def article_count(db: Database) -> int:
