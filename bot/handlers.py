@@ -6,7 +6,6 @@ import difflib
 import html
 import logging
 import zoneinfo
-from datetime import timedelta
 from functools import cache
 from typing import Any
 
@@ -19,7 +18,6 @@ from bot.render import render_digest
 from bot.service import topic_digest_off_loop
 from ingest.feeds import poll_feeds
 from storage.articles import article_count, outlet_activity, search_sentences
-from storage.db import iso
 from storage.feeds import list_feeds
 from storage.subscribers import (
     deliveries_on,
@@ -268,13 +266,13 @@ async def search(update: Update, context: Context) -> None:
 
 
 async def sources(update: Update, context: Context) -> None:
-    """List the outlets of the last SOURCES_DAYS days and when each last published."""
-    since = iso(_state(context).now() - timedelta(days=SOURCES_DAYS))
-    rows = outlet_activity(_state(context).db, since)
+    """List the outlets of the SOURCES_DAYS up to the newest article, and when each last
+    published."""
+    rows = outlet_activity(_state(context).db, SOURCES_DAYS)
     if not rows:
-        await _reply(update, f"No articles in the last {SOURCES_DAYS} days.")
+        await _reply(update, "No articles yet.")
         return
-    lines = [f"Outlets of the last {SOURCES_DAYS} days:"] + [
+    lines = [f"Outlets of the {SOURCES_DAYS} days to {rows[0][2][:10]}:"] + [
         f"{html.escape(outlet)}: {count} article(s), latest {newest[:10]}"
         for outlet, count, newest in rows[:30]
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlite_utils import Database
 
@@ -153,9 +153,14 @@ def documents_ingested_since(
     return documents_by_id(db, ids)
 
 
-def outlet_activity(db: Database, since: str) -> list[tuple[str, int, str]]:
-    """(outlet, articles, newest sort time) for every outlet with articles since `since`,
-    newest first: read through the sort-time index, so it costs what the period holds."""
+def outlet_activity(db: Database, days: int) -> list[tuple[str, int, str]]:
+    """(outlet, articles, newest sort time) for every outlet with articles in the `days`
+    up to the newest article, newest first: read through the sort-time index, so it costs
+    what the period holds, not the archive."""
+    newest = db.execute("select max(sort_time) from articles").fetchone()[0]
+    if newest is None:
+        return []
+    since = iso(datetime.fromisoformat(newest) - timedelta(days=days))
     return [
         (row[0], row[1], row[2])
         for row in db.execute(

@@ -137,7 +137,7 @@ async def test_search_and_sources_answer_from_the_archive(
     dates = re.findall(r", (\d{4}-\d\d-\d\d)</i>", found)
     assert dates == sorted(dates, reverse=True) and dates[-1] == "2024-11-01"
     assert outlets.splitlines() == [
-        "Outlets of the last 30 days:",
+        "Outlets of the 30 days to 2025-01-07:",
         "Reuters: 3 article(s), latest 2025-01-07",
         "The Epoch Times: 1 article(s), latest 2025-01-06",
         "unknown outlet: 1 article(s), latest 2025-01-05",
