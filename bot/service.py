@@ -118,7 +118,9 @@ class DigestCache:
 
 def _topic_build(
     db: Database, topic: Topic, now: datetime, since: datetime | None, max_words: int, days: float
-) -> Build:
+) -> tuple[tuple[object, ...], Build]:
+    """The cache key of a topic digest and how to build it."""
+
     def read() -> Callable[[], Digest]:
         if since is not None:
             documents = window_documents(db, topic.name, iso(since))
@@ -130,7 +132,7 @@ def _topic_build(
                 documents = window_documents(db, topic.name, iso(start), newest)
         return lambda: build_digest(documents, now=now, topic=topic, max_words=max_words)
 
-    return read
+    return ("topic", topic.name, since, max_words, days), read
 
 
 def topic_digest(
@@ -144,18 +146,15 @@ def topic_digest(
     cache: DigestCache | None = None,
 ) -> Digest:
     """The digest of `topic`: from `since` on, else the few days up to its newest article."""
-    build = _topic_build(db, topic, now, since, max_words, window_days)
-    if cache is None:
-        return build()()
-    return cache.get_or_build(db, ("topic", topic.name, since, max_words, window_days), now, build)
+    key, build = _topic_build(db, topic, now, since, max_words, window_days)
+    return build()() if cache is None else cache.get_or_build(db, key, now, build)
 
 
 async def topic_digest_off_loop(
     db: Database, topic: Topic, now: datetime, cache: DigestCache, window_days: float = 3.0
 ) -> Digest:
     """The latest digest of `topic` as `topic_digest` makes it, summarized off the loop."""
-    build = _topic_build(db, topic, now, None, DEFAULT_MAX_WORDS, window_days)
-    key = ("topic", topic.name, None, DEFAULT_MAX_WORDS, window_days)
+    key, build = _topic_build(db, topic, now, None, DEFAULT_MAX_WORDS, window_days)
     return await cache.get_or_build_off_loop(db, key, now, build)
 
 
