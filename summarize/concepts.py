@@ -20,12 +20,11 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_matrix, hstack, identity, vstack
 
-from summarize.rank import STEMMER, STOP_WORDS
+from summarize.rank import STOP_WORDS, stem
 
 Concept = tuple[str, ...]
 _TOKEN = re.compile(r"[a-z0-9]+")
 MAX_CANDIDATES = 150
-_stems: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -47,18 +46,11 @@ class ConceptSettings:
     unigram_weight: float = 0.7  # weight of a content word relative to a bigram
 
 
-def _stem(token: str) -> str:
-    stem = _stems.get(token)
-    if stem is None:
-        stem = _stems[token] = STEMMER(token)
-    return stem
-
-
 @lru_cache(maxsize=65536)
 def sentence_concepts(text: str) -> frozenset[Concept]:
     """Stemmed bigrams (not both stop words) and content words of a sentence."""
     raw = _TOKEN.findall(text.lower())
-    stems = [_stem(t) for t in raw]
+    stems = [stem(t) for t in raw]
     stop = [t in STOP_WORDS for t in raw]
     concepts: set[Concept] = {
         (stems[i], stems[i + 1]) for i in range(len(stems) - 1) if not (stop[i] and stop[i + 1])

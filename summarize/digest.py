@@ -15,6 +15,7 @@ The pipeline, pure from documents to digest:
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,7 +29,7 @@ from summarize.concepts import (
     unit_weight,
 )
 from summarize.model import Digest, DigestItem, Document, SourceRef
-from summarize.rank import content_terms, jaccard, similarity
+from summarize.rank import content_terms, similarity
 from summarize.topics import Topic
 
 DEFAULT_MAX_WORDS = 120
@@ -151,20 +152,29 @@ def _candidates(document: Document, topic: Topic | None) -> list[Candidate]:
 def group_statements(documents: Sequence[Document], topic: Topic | None) -> list[Statement]:
     """Candidate sentences grouped by the statement they make, oldest article first."""
     statements: list[Statement] = []
+    having: dict[str, list[int]] = defaultdict(list)  # term -> statements whose first has it
+    sizes: list[int] = []  # terms of each statement's first sentence
     for document in sorted(documents, key=lambda d: d.sort_time):
         for candidate in _candidates(document, topic):
+            shared: Counter[int] = Counter()
+            for term in candidate.terms:
+                shared.update(having[term])
+            size = len(candidate.terms)
             match = next(
                 (
-                    s
-                    for s in statements
-                    if jaccard(candidate.terms, s.members[0].terms) >= SAME_STATEMENT
+                    n
+                    for n in sorted(shared)  # Jaccard from the count of shared terms
+                    if shared[n] >= SAME_STATEMENT * (size + sizes[n] - shared[n])
                 ),
                 None,
             )
             if match is None:
+                for term in candidate.terms:
+                    having[term].append(len(statements))
+                sizes.append(size)
                 statements.append(Statement([candidate]))
             else:
-                match.members.append(candidate)
+                statements[match].members.append(candidate)
     return statements
 
 

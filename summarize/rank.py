@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
@@ -15,6 +16,12 @@ from summarize.sentences import NewsTokenizer, split_words
 TOKENIZER = NewsTokenizer()
 STEMMER = Stemmer("english")
 STOP_WORDS = frozenset(get_stop_words("english"))
+
+
+@lru_cache(maxsize=1 << 17)
+def stem(word: str) -> str:
+    """The stem of a lower-case word (stemming is the costly part of comparing sentences)."""
+    return str(STEMMER(word))
 
 
 def sumy_document(paragraphs: Sequence[Sequence[str]]) -> Any:
@@ -50,9 +57,8 @@ def lexrank(stop_words: frozenset[str] = STOP_WORDS) -> Any:
 
 def content_terms(text: str) -> frozenset[str]:
     """Stemmed content words of a sentence, for similarity between sentences."""
-    return frozenset(
-        STEMMER(word.lower()) for word in split_words(text) if word.lower() not in STOP_WORDS
-    )
+    lowered = (word.lower() for word in split_words(text))
+    return frozenset(stem(word) for word in lowered if word not in STOP_WORDS)
 
 
 def similarity(a: frozenset[str], b: frozenset[str]) -> float:
@@ -60,8 +66,3 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / min(len(a), len(b))
-
-
-def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    """Shared terms over all terms of two sentences (1.0: the same terms)."""
-    return len(a & b) / len(a | b) if a and b else 0.0
