@@ -47,16 +47,29 @@ class ConceptSettings:
 
 
 @lru_cache(maxsize=65536)
-def sentence_concepts(text: str) -> frozenset[Concept]:
-    """Stemmed bigrams (not both stop words) and content words of a sentence."""
-    raw = _TOKEN.findall(text.lower())
+def concept_reach(text: str) -> dict[Concept, int]:
+    """Stemmed bigrams (not both stop words) and content words of a sentence, each with
+    how many of its words a reader must read to have met it."""
+    raw: list[str] = []
+    ends: list[int] = []  # number of the word each token ends, counting from 1
+    for number, word in enumerate(text.lower().split(), start=1):
+        tokens = _TOKEN.findall(word)
+        raw += tokens
+        ends += [number] * len(tokens)
     stems = [stem(t) for t in raw]
     stop = [t in STOP_WORDS for t in raw]
-    concepts: set[Concept] = {
-        (stems[i], stems[i + 1]) for i in range(len(stems) - 1) if not (stop[i] and stop[i + 1])
-    }
-    concepts.update((s,) for s, is_stop in zip(stems, stop, strict=True) if not is_stop)
-    return frozenset(concepts)
+    reach: dict[Concept, int] = {}
+    for i in range(len(stems)):
+        if not stop[i]:
+            reach.setdefault((stems[i],), ends[i])
+        if i + 1 < len(stems) and not (stop[i] and stop[i + 1]):
+            reach.setdefault((stems[i], stems[i + 1]), ends[i + 1])
+    return reach
+
+
+def sentence_concepts(text: str) -> frozenset[Concept]:
+    """Stemmed bigrams (not both stop words) and content words of a sentence."""
+    return frozenset(concept_reach(text))
 
 
 def concept_weights(units: Sequence[Unit], settings: ConceptSettings) -> dict[Concept, float]:
@@ -120,7 +133,9 @@ def select_units(
     cols = [j for c in shared for j in holders[c]]
     occurrence = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_concepts, n_units))
     # Variables: units, then shared concepts; a concept counts only if a chosen unit
-    # holds it: c_i - sum_j occ_ij s_j <= 0.
+    # holds it: c_i - sum_j occ_ij s_j <= 0. Only units need to be integers: with them
+    # fixed, the best c_i is min(1, sum_j occ_ij s_j), a whole number, so the solver
+    # can leave concepts continuous and branch on far fewer variables.
     cost = -np.concatenate([unit_value, [weights[c] for c in shared]])
     blocks = [hstack([-occurrence, identity(n_concepts)])]
     upper = [0.0] * n_concepts
@@ -134,7 +149,7 @@ def select_units(
     result = milp(
         cost,
         constraints=LinearConstraint(vstack(blocks).tocsr(), -np.inf, np.array(upper)),
-        integrality=np.ones(n_units + n_concepts),
+        integrality=np.concatenate([np.ones(n_units), np.zeros(n_concepts)]),
         bounds=Bounds(0, 1),
         options={"time_limit": 10.0},
     )
@@ -150,26 +165,44 @@ def _indicator(members: Sequence[int], size: int) -> list[float]:
     return row
 
 
-def best_addition(
+def fill_to_cut(
     units: Sequence[Unit],
     chosen: Sequence[int],
     weights: dict[Concept, float],
-    words: int,
-    skip: Callable[[int], bool] = lambda j: False,
-) -> int | None:
-    """The unit not chosen (nor skipped) whose first `words` words add the most weight."""
-    covered: set[Concept] = set()
-    for j in chosen:
-        covered |= sentence_concepts(units[j].text)
-    gains = {
-        j: sum(
-            weights.get(c, 0.0)
-            for c in sentence_concepts(" ".join(u.text.split()[:words])) - covered
-        )
-        for j, u in enumerate(units)
-        if j not in chosen and not skip(j)
-    }
-    return max(gains, key=lambda j: gains[j]) if gains else None
+    budget: int,
+    same: Callable[[int, int], bool],
+) -> list[int]:
+    """`chosen` completed for a reader who stops after `budget` words.
+
+    One more unit goes last, of which only the words left before the cut count. Giving
+    up one chosen unit can leave room for a better last one, so each such trade is
+    tried too; the text whose first `budget` words cover the most weight wins. No unit
+    is added that `same` says repeats one already there.
+    """
+    best: list[int] = list(chosen)
+    best_value = -1.0
+    for dropped in [None, *chosen]:
+        kept = [j for j in chosen if j != dropped]
+        room = budget - sum(units[j].words for j in kept)
+        covered: set[Concept] = set()
+        for j in kept:
+            covered |= sentence_concepts(units[j].text)
+        value = sum(weights.get(c, 0.0) for c in covered)
+        last, last_gain = None, 0.0
+        for j, unit in enumerate(units):
+            if room <= 0 or j == dropped or any(same(j, k) for k in kept):
+                continue
+            gain = sum(
+                weights.get(c, 0.0)
+                for c, reach in concept_reach(unit.text).items()
+                if reach <= room and c not in covered
+            )
+            if gain > last_gain:
+                last, last_gain = j, gain
+        if value + last_gain > best_value:
+            best = kept + ([last] if last is not None else [])
+            best_value = value + last_gain
+    return best
 
 
 def unit_weight(unit: Unit, weights: dict[Concept, float]) -> float:

@@ -23,8 +23,8 @@ from datetime import datetime
 from summarize.concepts import (
     ConceptSettings,
     Unit,
-    best_addition,
     concept_weights,
+    fill_to_cut,
     select_units,
     unit_weight,
 )
@@ -206,8 +206,8 @@ def summarize_documents(
 
     `newsworthiness` lets recency and corroboration raise a statement's weight and keeps
     out any two sentences that share most of their terms (both off for benchmarks).
-    `fill` appends one more statement past the budget for a reader who cuts the text at
-    `max_words` (benchmark convention); it comes last.
+    `fill` writes for a reader who cuts the text at `max_words` (benchmark convention):
+    one more statement comes last, past the budget (see `summarize.concepts.fill_to_cut`).
     """
     settings = settings or ConceptSettings()
     order = {d.id: n for n, d in enumerate(documents)}
@@ -248,12 +248,8 @@ def summarize_documents(
         ]
     chosen = select_units(units, weights, max_words, max_items, exclusive=exclusive)
     chosen.sort(key=lambda j: unit_weight(units[j], weights), reverse=True)
-    room = max_words - sum(units[j].words for j in chosen)
-    if fill and room > 0:
-        taken = {owner[j] for j in chosen}
-        extra = best_addition(units, chosen, weights, room, skip=lambda j: owner[j] in taken)
-        if extra is not None:
-            chosen.append(extra)
+    if fill:
+        chosen = fill_to_cut(units, chosen, weights, max_words, lambda i, j: owner[i] == owner[j])
     result = []
     for j in chosen:
         statement = statements[owner[j]]
