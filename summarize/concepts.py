@@ -2,9 +2,10 @@
 within a word budget, solved exactly as an integer program (Gillick & Favre 2009).
 
 A concept is a stemmed bigram (not two stop words) or, with a smaller weight, a
-content word. Its weight sums over the documents that carry it, each document
-counting by how early the concept first appears there (news puts what matters
-first) times the document's boost (recency). A concept counts once however many
+content word. Its weight sums over the sentences that carry it, each counting by how
+early it stands in its document (news puts what matters first) times the document's
+boost (recency); a concept found in fewer than three documents is left out as
+incidental (the threshold of Gillick & Favre). A concept counts once however many
 chosen sentences hold it, so saying a thing twice earns nothing.
 """
 
@@ -41,7 +42,7 @@ class Unit:
 
 @dataclass(frozen=True)
 class ConceptSettings:
-    min_documents: int = 2  # concepts in fewer documents are noise (relaxed for few documents)
+    min_documents: int = 3  # concepts in fewer documents are noise (relaxed for few documents)
     position_decay: float = 0.1  # weight lost per sentence of depth, down to a tenth
     unigram_weight: float = 0.7  # weight of a content word relative to a bigram
 
@@ -73,23 +74,17 @@ def sentence_concepts(text: str) -> frozenset[Concept]:
 
 
 def concept_weights(units: Sequence[Unit], settings: ConceptSettings) -> dict[Concept, float]:
-    """Each concept's weight over the documents of `units` (see the module text)."""
-    best: dict[tuple[Concept, int], float] = {}
+    """Each concept's weight over the sentences of `units` (see the module text)."""
+    weights: dict[Concept, float] = defaultdict(float)
+    documents: dict[Concept, set[int]] = defaultdict(set)
     for unit in units:
         value = max(0.1, 1.0 - settings.position_decay * unit.position) * unit.boost
         for concept in sentence_concepts(unit.text):
-            scaled = value if len(concept) == 2 else value * settings.unigram_weight
-            key = (concept, unit.document)
-            if scaled > best.get(key, 0.0):
-                best[key] = scaled
-    weights: dict[Concept, float] = defaultdict(float)
-    documents: dict[Concept, int] = defaultdict(int)
-    for (concept, _), value in best.items():
-        weights[concept] += value
-        documents[concept] += 1
+            weights[concept] += value if len(concept) == 2 else value * settings.unigram_weight
+            documents[concept].add(unit.document)
     n_documents = len({u.document for u in units})
     floor = max(1, min(settings.min_documents, n_documents // 2))
-    return {c: w for c, w in weights.items() if documents[c] >= floor}
+    return {c: w for c, w in weights.items() if len(documents[c]) >= floor}
 
 
 def select_units(
