@@ -10,7 +10,7 @@ import pytest
 
 from bot.settings import load_topics
 from ingest.files import load_file
-from summarize.concepts import ConceptSettings, Unit, concept_weights, select_units
+from summarize.concepts import ConceptSettings, Unit, concept_weights, fill_to_cut, select_units
 from summarize.digest import build_digest, leans_on_previous, summarize_documents
 from summarize.model import Digest, DocSentence, Document
 from summarize.sentences import split_sentences
@@ -170,3 +170,20 @@ def test_selection_respects_budget_count_and_exclusive_groups() -> None:
     assert len(chosen) == 2
     assert len({0, 1, 2} & set(chosen)) <= 1
     assert sum(units[j].words for j in chosen) <= 30
+
+
+def test_fill_for_the_cut_trades_a_short_sentence_for_more_of_a_better_last_one() -> None:
+    def unit(word: str, n: int, document: int) -> Unit:
+        return Unit(" ".join(f"{word}{i}" for i in range(n)), document, 0, n)
+
+    units = [unit("alpha", 60, 0), unit("beta", 30, 1), unit("gamma", 40, 2)]
+    weights = {
+        (f"{w}{i}",): v
+        for w, n, v in [("alpha", 60, 1), ("beta", 30, 1), ("gamma", 40, 1.5)]
+        for i in range(n)
+    }
+    # The program filled the budget with alpha and beta: 10 words of gamma would follow.
+    # Without beta, all 40 words of gamma fit before the cut: 60 + 60 > 60 + 30 + 15.
+    assert fill_to_cut(units, [0, 1], weights, 100, lambda i, j: False) == [0, 2]
+    # A unit that repeats one already chosen is never the last.
+    assert fill_to_cut(units, [0, 1], weights, 100, lambda i, j: {i, j} == {0, 2}) == [0, 1]
