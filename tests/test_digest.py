@@ -10,7 +10,14 @@ import pytest
 
 from bot.settings import load_topics
 from ingest.files import load_file
-from summarize.concepts import ConceptSettings, Unit, concept_weights, fill_to_cut, select_units
+from summarize.concepts import (
+    Concept,
+    ConceptSettings,
+    Unit,
+    concept_weights,
+    fill_to_cut,
+    select_units,
+)
 from summarize.digest import build_digest, leans_on_previous, summarize_documents
 from summarize.model import Digest, DocSentence, Document
 from summarize.sentences import split_sentences
@@ -177,7 +184,7 @@ def test_fill_for_the_cut_trades_a_short_sentence_for_more_of_a_better_last_one(
         return Unit(" ".join(f"{word}{i}" for i in range(n)), document, 0, n)
 
     units = [unit("alpha", 60, 0), unit("beta", 30, 1), unit("gamma", 40, 2)]
-    weights = {
+    weights: dict[Concept, float] = {
         (f"{w}{i}",): v
         for w, n, v in [("alpha", 60, 1), ("beta", 30, 1), ("gamma", 40, 1.5)]
         for i in range(n)
