@@ -18,9 +18,42 @@ STEMMER = Stemmer("english")
 STOP_WORDS = frozenset(get_stop_words("english"))
 
 
+# Outlets spell the same word differently: British and American spelling, and Russian
+# and Ukrainian transliterations of names. One spelling each, so that the same statement
+# in two outlets is seen as the same.
+_VARIANTS = {
+    "defence": "defense",
+    "offence": "offense",
+    "armour": "armor",
+    "armoured": "armored",
+    "centre": "center",
+    "programme": "program",
+    "neighbour": "neighbor",
+    "neighbouring": "neighboring",
+    "labour": "labor",
+    "kiev": "kyiv",
+    "zelensky": "zelenskyy",
+    "zelenskiy": "zelenskyy",
+    "kharkov": "kharkiv",
+    "lugansk": "luhansk",
+    "odessa": "odesa",
+    "zaporozhye": "zaporizhzhia",
+    "zaporizhzhya": "zaporizhzhia",
+    "nikolaev": "mykolaiv",
+    "mykolayiv": "mykolaiv",
+    "avdeevka": "avdiivka",
+    "kurakhovo": "kurakhove",
+}
+
+
 @lru_cache(maxsize=1 << 17)
 def stem(word: str) -> str:
-    """The stem of a lower-case word (stemming is the costly part of comparing sentences)."""
+    """The stem of a lower-case word, whichever way the outlet spelled it."""
+    if word.endswith(("'s", "’s")):
+        word = word[:-2]
+    word = _VARIANTS.get(word, word)
+    if word.endswith("isation"):
+        word = word[: -len("isation")] + "ization"
     return str(STEMMER(word))
 
 

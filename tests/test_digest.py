@@ -133,6 +133,24 @@ def test_same_statement_in_two_outlets_is_shown_once_with_both() -> None:
     assert [s.outlet for s in berdin[0].sources] == ["Outlet A", "Outlet B"]
 
 
+def test_same_statement_spelled_the_british_or_american_way_is_one_statement() -> None:
+    documents = [
+        document(
+            "a",
+            "Outlet A",
+            "Zelenskiy met defence chiefs at the Kiev command centre to discuss armoured units in Kursk.",
+        ),
+        document(
+            "b",
+            "Outlet B",
+            "Zelenskyy met defense chiefs at the Kyiv command center to discuss armored units in Kursk.",
+        ),
+    ]
+    digest = build_digest(documents, now=NOW, topic=find_topic("kursk", TOPICS))
+    assert len(digest.items) == 1
+    assert digest.items[0].corroboration == 2
+
+
 def test_dangling_sentence_is_joined_to_the_one_it_leans_on() -> None:
     documents = [
         document(
