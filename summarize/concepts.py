@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -48,7 +48,7 @@ class ConceptSettings:
 
 
 @lru_cache(maxsize=65536)
-def concept_reach(text: str) -> dict[Concept, int]:
+def concept_reach(text: str) -> Mapping[Concept, int]:
     """Stemmed bigrams (not both stop words) and content words of a sentence, each with
     how many of its words a reader must read to have met it."""
     raw: list[str] = []
